@@ -1,1 +1,44 @@
-fn main() {}
+//! `vschool`: the Virtual School's one command.
+//!
+//! Each subcommand lives in `commands/<name>.rs`; this file only parses the command line
+//! and dispatches. The database is chosen by the global `--db` flag, then `VSCHOOL_DB`, then
+//! `sqlite://vschool.db`.
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+
+/// The Virtual School system: cohorts, attendance, school packs and reports for children with
+/// a social worker, children in care and previously looked-after children.
+#[derive(Debug, Parser)]
+#[command(name = "vschool", version, propagate_version = true)]
+pub struct Cli {
+    /// Database to use: `sqlite://vschool.db` (a file, created if missing),
+    /// `sqlite:///absolute/path.db` or `postgres://user@host:5432/name`.
+    #[arg(long, global = true, env = "VSCHOOL_DB", default_value = "sqlite://vschool.db")]
+    pub db: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Count the cohort on a date: children looked after (CLA), on a child protection plan
+    /// (CP), on a child in need plan (CIN), and Ever6 (any of those in the last six years).
+    Cohort(commands::cohort::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Cohort(args) => commands::cohort::run(&cli, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("vschool: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
