@@ -23,6 +23,26 @@ pub struct Child {
     pub history: SocialCareHistory,
 }
 
+impl Child {
+    /// Whether this child counts in the cohort figures on a date (born and under 18).
+    pub fn counts_on(&self, date: Date) -> bool {
+        crate::social_care::in_age_range(self.birth_date, date)
+    }
+}
+
+/// The headline cohort counts on a date over a set of children: each child of counting age
+/// (born, under 18) once, CLA > CP > CIN, and Ever6 including current children.
+pub fn count_cohort<'a>(
+    children: impl IntoIterator<Item = &'a Child>,
+    date: Date,
+) -> crate::social_care::CohortCounts {
+    let mut counts = crate::social_care::CohortCounts::default();
+    for child in children.into_iter().filter(|c| c.counts_on(date)) {
+        counts.add(&child.history, date);
+    }
+    counts
+}
+
 /// A social worker allocated to a child for a span of dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allocation {
@@ -44,6 +64,7 @@ pub fn allocation_on(allocations: &[Allocation], date: Date) -> Option<&Allocati
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::social_care::SocialCareHistory;
     use time::macros::date;
 
     fn alloc(name: &str, start: Date, end: Option<Date>) -> Allocation {
@@ -54,6 +75,82 @@ mod tests {
             team: "Team A".into(),
             span: Span::new(start, end),
         }
+    }
+
+    fn child(id: &str, birth: Option<Date>, plans: Vec<crate::social_care::Plan>) -> Child {
+        Child {
+            la_child_id: LaChildId::parse(id).expect("valid"),
+            upn: None,
+            upn_unknown: None,
+            former_upn: None,
+            birth_date: birth,
+            sex: None,
+            ethnicity: None,
+            history: SocialCareHistory {
+                plans,
+                episodes: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn cohort_counts_children_of_counting_age_once() {
+        use crate::social_care::{CohortCounts, Plan, PlanKind};
+        let on = date!(2025 - 03 - 14);
+        let cin = |s, e| Plan {
+            kind: PlanKind::Cin,
+            span: Span::new(s, e),
+        };
+        let cp = |s, e| Plan {
+            kind: PlanKind::Cp,
+            span: Span::new(s, e),
+        };
+        let children = vec![
+            // Current CIN, no UPN: counts as CIN and Ever6.
+            child(
+                "A",
+                Some(date!(2012 - 01 - 01)),
+                vec![cin(date!(2025 - 01 - 01), None)],
+            ),
+            // CIN and CP overlapping: CP only, once.
+            child(
+                "B",
+                Some(date!(2012 - 01 - 01)),
+                vec![
+                    cin(date!(2024 - 01 - 01), None),
+                    cp(date!(2025 - 03 - 14), None),
+                ],
+            ),
+            // Plan ended a year ago: Ever6 only.
+            child(
+                "C",
+                Some(date!(2015 - 01 - 01)),
+                vec![cp(date!(2023 - 01 - 01), Some(date!(2024 - 03 - 14)))],
+            ),
+            // 18 on the date: not counted at all.
+            child(
+                "D",
+                Some(date!(2007 - 03 - 14)),
+                vec![cin(date!(2025 - 01 - 01), None)],
+            ),
+            // No birth date recorded: not counted.
+            child("E", None, vec![cin(date!(2025 - 01 - 01), None)]),
+            // Plan starts tomorrow: nothing.
+            child(
+                "F",
+                Some(date!(2012 - 01 - 01)),
+                vec![cin(date!(2025 - 03 - 15), None)],
+            ),
+        ];
+        assert_eq!(
+            count_cohort(&children, on),
+            CohortCounts {
+                cla: 0,
+                cp: 1,
+                cin: 1,
+                ever6: 3
+            }
+        );
     }
 
     #[test]

@@ -11,16 +11,18 @@ pub mod child;
 pub mod clock;
 pub mod dataset;
 pub mod ids;
+pub mod periods;
 pub mod pupil;
 pub mod school;
 pub mod social_care;
 
 pub use attendance::{AttendanceCode, Category, Percent, SessionTally, YearRegister};
 pub use calendar::{AcademicYear, CensusTerm, Session, TermOfYear};
-pub use child::{Allocation, Child};
+pub use child::{count_cohort, Allocation, Child};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use dataset::{Dataset, PupilRegister};
 pub use ids::{LaChildId, NcYear, Sex, Upn, UpnField, UpnUnknown, Urn};
+pub use periods::{period_figures, PeriodFigures, ReportPeriod};
 pub use pupil::{EnrolStatus, Enrolment, Exclusion, ExclusionCategory, Pupil};
 pub use school::{Phase, Setting, SettingKind};
 pub use social_care::{
