@@ -250,18 +250,20 @@ impl SessionTally {
 pub struct Percent(pub u32);
 
 impl Percent {
-    /// `100 × numerator ÷ denominator`, rounded half up to one decimal place with exact
-    /// integer arithmetic; `None` when the denominator is 0. The rule reproduces every
-    /// local-authority percentage the DfE publishes; rounding half to even does not.
+    /// `numerator ÷ denominator × 100`, rounded half up to one decimal place; `None` when
+    /// the denominator is 0.
+    ///
+    /// The ratio is taken in IEEE double precision, as the DfE's own pipeline takes it, and
+    /// the double's exact value is rounded half up. That reproduces every local-authority
+    /// percentage the DfE publishes (see the analytics crate's comparator test); exact
+    /// rational rounding misses two (23 ÷ 80 is 28.75 exactly, but 23 ÷ 80 × 100 in doubles
+    /// is 28.749999999999996, published as 28.7), and rounding half to even misses dozens.
     pub fn of(numerator: u64, denominator: u64) -> Option<Self> {
         if denominator == 0 {
             return None;
         }
-        // tenths = floor(1000·n/d + 1/2) = floor((2000·n + d) / (2·d))
-        let n = u128::from(numerator);
-        let d = u128::from(denominator);
-        let tenths = (2000 * n + d) / (2 * d);
-        Some(Percent(u32::try_from(tenths).unwrap_or(u32::MAX)))
+        let value = numerator as f64 / denominator as f64 * 100.0;
+        Some(Percent(round_half_up_tenths(value)))
     }
 
     pub fn tenths(&self) -> u32 {
@@ -277,6 +279,34 @@ impl Percent {
     pub fn points_since(&self, earlier: Percent) -> i64 {
         i64::from(self.0) - i64::from(earlier.0)
     }
+}
+
+/// floor(10·x + ½) for a non-negative double, computed on the double's exact binary value
+/// (no second rounding from multiplying by 10 in floating point).
+fn round_half_up_tenths(x: f64) -> u32 {
+    if !x.is_finite() || x <= 0.0 {
+        return 0;
+    }
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    // x = mantissa × 2^power exactly.
+    let (mantissa, power) = if exponent == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), exponent - 1075)
+    };
+    let ten_m = u128::from(mantissa) * 10;
+    let tenths = if power >= 0 {
+        ten_m.checked_shl(power as u32).unwrap_or(u128::MAX)
+    } else if power < -120 {
+        // x < 2^53 · 2^-121: far below 0.05.
+        0
+    } else {
+        let shift = (-power) as u32;
+        (ten_m + (1u128 << (shift - 1))) >> shift
+    };
+    u32::try_from(tenths).unwrap_or(u32::MAX)
 }
 
 impl fmt::Display for Percent {
@@ -551,6 +581,15 @@ mod tests {
         );
         // Exactly half: 1/16 = 6.25% → 6.3 (half-to-even would give 6.2).
         assert_eq!(Percent::of(1, 16), Some(Percent(63)));
+        // 23/80 is 28.75 in exact arithmetic but 28.749999999999996 as the DfE computes it
+        // (doubles): published as 28.7 (Stockton-on-Tees, 2018/19, CPPO, primary).
+        assert_eq!(Percent::of(23, 80), Some(Percent(287)));
+        assert_eq!(Percent::of(7, 40), Some(Percent(175)));
+        assert_eq!(Percent::of(1, 3), Some(Percent(333)));
+        assert_eq!(Percent::of(2, 3), Some(Percent(667)));
+        assert_eq!(Percent::of(1, 1_000_000), Some(Percent(0)));
+        assert_eq!(Percent::of(1, 2000), Some(Percent(1)));
+        assert_eq!(Percent::of(1, 2001), Some(Percent(0)));
         // 1/80 = 1.25% → 1.3; 3/80 = 3.75% → 3.8.
         assert_eq!(Percent::of(1, 80), Some(Percent(13)));
         assert_eq!(Percent::of(3, 80), Some(Percent(38)));

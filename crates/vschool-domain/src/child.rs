@@ -54,9 +54,12 @@ pub struct Allocation {
 }
 
 /// The allocation covering a date with the latest start (DESIGN §8: the tracker's `worker`).
-pub fn allocation_on(allocations: &[Allocation], date: Date) -> Option<&Allocation> {
+pub fn allocation_on<'a>(
+    allocations: impl IntoIterator<Item = &'a Allocation>,
+    date: Date,
+) -> Option<&'a Allocation> {
     allocations
-        .iter()
+        .into_iter()
         .filter(|a| a.span.covers(date))
         .max_by_key(|a| a.span.start)
 }

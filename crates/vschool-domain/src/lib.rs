@@ -15,6 +15,7 @@ pub mod periods;
 pub mod pupil;
 pub mod school;
 pub mod social_care;
+pub mod term_dates;
 
 pub use attendance::{AttendanceCode, Category, Percent, SessionTally, YearRegister};
 pub use calendar::{AcademicYear, CensusTerm, Session, TermOfYear};
