@@ -6,6 +6,7 @@
 //! crate's rules; nothing re-implements a rule.
 
 pub mod comparators;
+pub mod published;
 pub mod snapshot;
 pub mod stats;
 pub mod suppression;

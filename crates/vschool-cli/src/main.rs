@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod context;
 
 /// The Virtual School system: cohorts, attendance, school packs and reports for children with
 /// a social worker, children in care and previously looked-after children.
@@ -15,7 +16,12 @@ mod commands;
 pub struct Cli {
     /// Database to use: `sqlite://vschool.db` (a file, created if missing),
     /// `sqlite:///absolute/path.db` or `postgres://user@host:5432/name`.
-    #[arg(long, global = true, env = "VSCHOOL_DB", default_value = "sqlite://vschool.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "VSCHOOL_DB",
+        default_value = "sqlite://vschool.db"
+    )]
     pub db: String,
 
     #[command(subcommand)]
@@ -27,12 +33,21 @@ pub enum Command {
     /// Count the cohort on a date: children looked after (CLA), on a child protection plan
     /// (CP), on a child in need plan (CIN), and Ever6 (any of those in the last six years).
     Cohort(commands::cohort::Args),
+    /// A school's attendance tracker: every pupil on roll who is looked after, on a CP or CIN
+    /// plan, or previously had a social worker, with attendance on plan, this year, last term
+    /// and last year (JSON, CSV or XLSX).
+    Tracker(commands::tracker::Args),
+    /// Cohort statistics for an analyst: attendance, persistent and severe absence, part-time
+    /// timetables and exclusions by status, school, year group, phase, SEN or ethnicity.
+    Stats(commands::stats::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Cohort(args) => commands::cohort::run(&cli, args),
+        Command::Tracker(args) => commands::tracker::run(&cli, args),
+        Command::Stats(args) => commands::stats::run(&cli, args),
     };
     match result {
         Ok(code) => code,

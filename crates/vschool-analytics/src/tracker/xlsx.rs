@@ -286,7 +286,7 @@ fn write_group_sheet(
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
-    ws.set_header(&format!("&L{}&R{}", t.school_name, group.label()));
+    ws.set_header(format!("&L{}&R{}", t.school_name, group.label()));
     ws.set_footer("&LOfficial-sensitive: personal data&RPage &P of &N");
 
     for (i, r) in rows.iter().enumerate() {

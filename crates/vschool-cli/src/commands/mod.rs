@@ -1,3 +1,5 @@
 //! One module per subcommand.
 
 pub mod cohort;
+pub mod stats;
+pub mod tracker;

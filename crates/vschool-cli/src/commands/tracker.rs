@@ -1,0 +1,203 @@
+//! `vschool tracker --school URN --at DATE [--format xlsx|csv|json] [--out FILE]` and
+//! `vschool tracker --all --at DATE --out DIR`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+
+use vschool_analytics::stats::{stats, Base, Breakdown, GroupFigures, StatsRow, StatusGroup};
+use vschool_analytics::tracker::{self, NoTargets, Tracker, GROUPS};
+use vschool_analytics::{comparators, LaSnapshot};
+use vschool_domain::periods::ReportPeriod;
+use vschool_domain::social_care::TrackerStatus;
+use vschool_domain::Urn;
+use vschool_store::{AuditAction, AuditObject};
+
+use crate::context::{audit_event, date_or_today, load_snapshot, open_store, runtime};
+use crate::Cli;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The school's URN (six digits). Use --all for every school instead.
+    #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+    pub school: Option<String>,
+    /// Write a tracker for every school with at least one tracker pupil into --out DIR,
+    /// as <URN>.<ext>.
+    #[arg(long)]
+    pub all: bool,
+    /// The report date (YYYY-MM-DD); defaults to today.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Output format; inferred from --out's extension when not given, else json.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// File to write (a directory with --all). Without it, JSON or CSV goes to standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Xlsx,
+    Csv,
+    Json,
+}
+
+impl Format {
+    fn ext(&self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    fn from_path(p: &Path) -> Option<Self> {
+        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "xlsx" => Some(Format::Xlsx),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
+    let at = date_or_today("--at", args.at.as_deref())?;
+    runtime()?.block_on(async {
+        let store = open_store(cli).await?;
+        let snapshot = load_snapshot(&store).await?;
+        let la_name = store.meta_get("la_name").await?.unwrap_or_else(|| "Local authority".into());
+        let mut events = Vec::new();
+        if args.all {
+            let Some(dir) = &args.out else { bail!("--all writes one file per school: give --out DIR") };
+            let format = args.format.unwrap_or(Format::Xlsx);
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let trackers = tracker::build_all(&snapshot, at, &NoTargets);
+            let comparisons = Comparisons::new(&snapshot, at, la_name);
+            for t in &trackers {
+                let path = dir.join(format!("{}.{}", t.urn, format.ext()));
+                write(t, format, &path, &comparisons)?;
+                events.extend(export_events(t, &path));
+            }
+            eprintln!("Wrote {} trackers to {}", trackers.len(), dir.display());
+        } else {
+            let raw = args.school.as_deref().unwrap_or_default();
+            let urn = Urn::parse(raw).with_context(|| format!("--school {raw:?} is not a URN (six digits)"))?;
+            let Some(t) = tracker::build(&snapshot, urn, at, &NoTargets) else {
+                bail!("no school with URN {urn} is in the register of establishments: import GIAS first")
+            };
+            let format = args
+                .format
+                .or_else(|| args.out.as_deref().and_then(Format::from_path))
+                .unwrap_or(Format::Json);
+            match &args.out {
+                Some(path) => {
+                    let comparisons = Comparisons::new(&snapshot, at, la_name);
+                    write(&t, format, path, &comparisons)?;
+                    events.extend(export_events(&t, path));
+                }
+                None => {
+                    let text = match format {
+                        Format::Json => tracker::json::to_json(&t)?,
+                        Format::Csv => tracker::csv::to_csv(&t)?,
+                        Format::Xlsx => bail!("an XLSX tracker needs --out FILE.xlsx"),
+                    };
+                    println!("{}", text.trim_end());
+                    events.extend(export_events(&t, Path::new("standard output")));
+                }
+            }
+        }
+        store.record_audit_many(&events).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// One audit event per child shown (DESIGN §8).
+fn export_events(t: &Tracker, to: &Path) -> Vec<vschool_store::AuditEvent> {
+    t.rows
+        .iter()
+        .map(|r| {
+            let mut e = audit_event(
+                AuditAction::Export,
+                AuditObject::Child,
+                format!(
+                    "tracker at {} to {}",
+                    vschool_domain::calendar::iso(t.at),
+                    to.display()
+                ),
+            );
+            e.upn = Some(r.upn);
+            e.urn = Some(t.urn);
+            e
+        })
+        .collect()
+}
+
+/// What every workbook's summary sheet sets beside the school: computed once per run.
+struct Comparisons {
+    la_name: String,
+    la: Vec<StatsRow>,
+    by_school: Vec<StatsRow>,
+    national: Vec<comparators::AbsenceRow>,
+}
+
+impl Comparisons {
+    fn new(snapshot: &LaSnapshot, at: time::Date, la_name: String) -> Self {
+        Comparisons {
+            la_name,
+            la: stats(
+                snapshot,
+                at,
+                ReportPeriod::YearToDate,
+                Breakdown::Status,
+                Base::Enrolment,
+            ),
+            by_school: stats(
+                snapshot,
+                at,
+                ReportPeriod::YearToDate,
+                Breakdown::School,
+                Base::Enrolment,
+            ),
+            national: comparators::shipped_national(),
+        }
+    }
+
+    /// Year-to-date figures by tracker status, on the enrolment base.
+    fn by_status(rows: &[StatsRow], group: &str) -> Vec<(TrackerStatus, GroupFigures)> {
+        GROUPS
+            .iter()
+            .map(|g| {
+                let status = StatusGroup::of(*g);
+                let f = rows
+                    .iter()
+                    .find(|r| r.group == group && r.status == status)
+                    .map(|r| r.figures)
+                    .unwrap_or_default();
+                (*g, f)
+            })
+            .collect()
+    }
+}
+
+fn write(t: &Tracker, format: Format, path: &Path, c: &Comparisons) -> anyhow::Result<()> {
+    let bytes = match format {
+        Format::Json => tracker::json::to_json(t)?.into_bytes(),
+        Format::Csv => tracker::csv::to_csv(t)?.into_bytes(),
+        Format::Xlsx => {
+            let school = Comparisons::by_status(&c.by_school, &t.urn.to_string());
+            let la = Comparisons::by_status(&c.la, "");
+            let summary = tracker::xlsx::SummaryInput {
+                school: &school,
+                la: &la,
+                la_name: &c.la_name,
+                national: &c.national,
+            };
+            tracker::xlsx::to_xlsx(t, &summary)?
+        }
+    };
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,78 @@
+//! The audit trail is append-only and lists oldest first.
+
+use time::macros::datetime;
+use vschool_store::testing::fixtures::{child_id, upn, urn};
+use vschool_store::{AuditAction, AuditEvent, AuditObject, Store};
+
+fn event(at: time::OffsetDateTime, action: AuditAction) -> AuditEvent {
+    AuditEvent {
+        at,
+        actor: "cli:officer".into(),
+        role: "data-officer".into(),
+        action,
+        object: AuditObject::Child,
+        upn: None,
+        la_child_id: None,
+        urn: None,
+        detail: String::new(),
+        from: "cli".into(),
+    }
+}
+
+async fn audit_events_append_and_list(store: Store) {
+    assert!(store.audit_events(None).await.expect("reads").is_empty());
+    let mut first = event(datetime!(2025-03-14 09:00:00.25 UTC), AuditAction::View);
+    first.upn = Some(upn("801200001001"));
+    first.la_child_id = Some(child_id("A-0001"));
+    first.urn = Some(urn(100001));
+    first.detail = "tracker row".into();
+    // Recorded out of time order: listing is by time.
+    let mut third = event(datetime!(2025-03-14 11:00:00 +01:00), AuditAction::Export);
+    third.object = AuditObject::School;
+    third.from = "192.0.2.7".into();
+    let second = event(
+        datetime!(2025-03-14 09:30:00 UTC),
+        AuditAction::SignInFailed,
+    );
+    let id1 = store.record_audit(&first).await.expect("appends");
+    let id3 = store.record_audit(&third).await.expect("appends");
+    assert!(id3 > id1);
+    assert_eq!(
+        store
+            .record_audit_many(std::slice::from_ref(&second))
+            .await
+            .expect("appends"),
+        1
+    );
+
+    let all: Vec<AuditEvent> = store
+        .audit_events(None)
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|s| s.item)
+        .collect();
+    // 11:00 +01:00 is 10:00 UTC: after 09:30.
+    assert_eq!(all, vec![first.clone(), second.clone(), third.clone()]);
+
+    let since: Vec<AuditEvent> = store
+        .audit_events(Some(datetime!(2025-03-14 09:30:00 UTC)))
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|s| s.item)
+        .collect();
+    assert_eq!(since, vec![second, third]);
+
+    // The JSON contract of `vschool audit --format json`.
+    let json = serde_json::to_string(&first).expect("serialises");
+    assert_eq!(
+        json,
+        r#"{"at":"2025-03-14T09:00:00.250000Z","actor":"cli:officer","role":"data-officer","action":"view","object":"child","upn":"H801200001001","la_child_id":"A-0001","urn":100001,"detail":"tracker row","from":"cli"}"#
+    );
+    let json = serde_json::to_value(&all[1]).expect("serialises");
+    assert_eq!(json["action"], "sign-in-failed");
+    assert!(json["urn"].is_null() && json["la_child_id"].is_null());
+}
+
+on_both!(audit_events_append_and_list);
