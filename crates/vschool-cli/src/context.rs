@@ -69,3 +69,14 @@ pub fn audit_event(
         from: "cli".into(),
     }
 }
+
+/// Writes a command's output to standard output. A closed pipe (`vschool … | head`) ends the
+/// output quietly instead of failing, as other command-line tools do.
+pub fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

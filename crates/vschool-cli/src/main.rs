@@ -30,6 +30,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build a realistic fictional local authority into the database and serve it at
+    /// http://127.0.0.1:8080 — the first thing to run.
+    Demo(commands::demo::Args),
+    /// Serve the web app over the database.
+    Serve(commands::serve::Args),
     /// Count the cohort on a date: children looked after (CLA), on a child protection plan
     /// (CP), on a child in need plan (CIN), and Ever6 (any of those in the last six years).
     Cohort(commands::cohort::Args),
@@ -45,6 +50,8 @@ pub enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Demo(args) => commands::demo::run(&cli, args),
+        Command::Serve(args) => commands::serve::run(&cli, args),
         Command::Cohort(args) => commands::cohort::run(&cli, args),
         Command::Tracker(args) => commands::tracker::run(&cli, args),
         Command::Stats(args) => commands::stats::run(&cli, args),

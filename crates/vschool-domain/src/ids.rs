@@ -228,21 +228,21 @@ pub struct LaChildId(String);
 pub enum LaChildIdError {
     #[error("the LA child id is empty")]
     Empty,
-    #[error("an LA child id has at most 10 characters, this has {0}")]
+    #[error("an LA child id has at most 20 characters, this has {0}")]
     TooLong(usize),
     #[error("an LA child id holds letters, digits and hyphens only")]
     Characters,
 }
 
 impl LaChildId {
-    /// The DfE allows up to 10 characters (CIN census `LAchildID`, 903 `CHILD`).
+    /// The DfE allows up to 20 characters (CIN census rule 1570; the 903 `CHILD` is shorter).
     pub fn parse(raw: &str) -> Result<Self, LaChildIdError> {
         let t = raw.trim();
         if t.is_empty() {
             return Err(LaChildIdError::Empty);
         }
         let n = t.chars().count();
-        if n > 10 {
+        if n > 20 {
             return Err(LaChildIdError::TooLong(n));
         }
         if !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -425,9 +425,12 @@ mod tests {
     fn la_child_id() {
         assert!(LaChildId::parse("DfEX000001").is_ok());
         assert_eq!(LaChildId::parse(" "), Err(LaChildIdError::Empty));
+        // The DfE's own sample id has 11 characters; up to 20 are allowed (CIN rule 1570).
+        assert!(LaChildId::parse("DfEX0000001").is_ok());
+        assert!(LaChildId::parse("12345678901234567890").is_ok());
         assert_eq!(
-            LaChildId::parse("12345678901"),
-            Err(LaChildIdError::TooLong(11))
+            LaChildId::parse("123456789012345678901"),
+            Err(LaChildIdError::TooLong(21))
         );
         assert_eq!(LaChildId::parse("12 4"), Err(LaChildIdError::Characters));
     }

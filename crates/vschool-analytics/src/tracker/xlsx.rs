@@ -83,6 +83,8 @@ struct Styles {
     date: Format,
     target: Format,
     note: Format,
+    flag: Format,
+    wrapped: Format,
     amber: Format,
     red: Format,
 }
@@ -119,7 +121,10 @@ impl Styles {
                 .clone()
                 .set_italic()
                 .set_font_color(Color::RGB(0x505A5F))
-                .set_text_wrap(),
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            flag: base.clone().set_align(FormatAlign::Center),
+            wrapped: base.clone().set_text_wrap().set_align(FormatAlign::Top),
             amber: Format::new().set_background_color(Color::RGB(0xFCD6C3)),
             red: Format::new()
                 .set_background_color(Color::RGB(0xF4B4B0))
@@ -166,19 +171,23 @@ fn write_summary(
         format!("Attendance tracker: {}", t.school_name),
         &st.title,
     )?;
-    ws.write_string_with_format(
+    ws.merge_range(
         1,
         0,
-        format!(
+        1,
+        6,
+        &format!(
             "URN {} · figures at {} · counted from the marks this school recorded",
             t.urn,
             long(t.at)
         ),
         &st.text,
     )?;
-    ws.write_string_with_format(
+    ws.merge_range(
         2,
         0,
+        2,
+        6,
         "Contains personal data of children with a social worker. Keep it on school systems; do not email it.",
         &st.note,
     )?;
@@ -232,25 +241,31 @@ fn write_summary(
     {
         ws.write_string_with_format(ntop, 1 + c as u16, *h, &st.heading)?;
     }
+    ws.set_row_height(ntop, 30)?;
     for (i, r) in s.national.iter().enumerate() {
         let row = ntop + 1 + i as u32;
-        ws.write_string_with_format(row, 0, r.description(), &st.text)?;
+        ws.write_string_with_format(row, 0, r.description(), &st.wrapped)?;
+        ws.set_row_height(row, 30)?;
         write_pct(ws, row, 1, r.overall_absence_pct(), &st.pct)?;
         write_pct(ws, row, 2, r.persistent_absence_pct(), &st.pct)?;
     }
     let src = ntop + 2 + s.national.len() as u32;
-    ws.write_string_with_format(
+    ws.merge_range(
         src,
         0,
+        src,
+        6,
         "Source: DfE, Outcomes for children in need, including children looked after by local authorities in \
          England (Open Government Licence v3.0). The DfE's 'children in need' counts open episodes; this tracker's \
          'child in need plan' counts children on a CIN plan. Percentages are computed from counts and rounded half up.",
         &st.note,
     )?;
-    ws.set_row_height(src, 60)?;
-    ws.write_string_with_format(
+    ws.set_row_height(src, 45)?;
+    ws.merge_range(
         src + 2,
         0,
+        src + 2,
+        6,
         "Persistent absence: missing 10% or more of possible sessions. Severe absence: missing 50% or more.",
         &st.note,
     )?;
@@ -266,7 +281,7 @@ fn write_group_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name(group))?;
     let widths = [
-        15.0, 26.0, 8.0, 24.0, 13.0, 22.0, 18.0, 10.0, 10.0, 10.0, 10.0, 13.0, 11.0, 11.0, 11.0,
+        15.0, 26.0, 8.0, 24.0, 13.0, 22.0, 26.0, 10.0, 10.0, 10.0, 10.0, 13.0, 11.0, 11.0, 11.0,
         9.0, 12.0,
     ];
     for (c, w) in widths.iter().enumerate() {
@@ -336,9 +351,9 @@ fn write_group_sheet(
             row,
             14,
             super::csv::yes_no(r.persistent_absence()),
-            &st.text,
+            &st.flag,
         )?;
-        ws.write_string_with_format(row, 15, super::csv::yes_no(r.severe_absence()), &st.text)?;
+        ws.write_string_with_format(row, 15, super::csv::yes_no(r.severe_absence()), &st.flag)?;
         write_pct(ws, row, TARGET_COLUMN, r.target, &st.target)?;
     }
     let last = rows.len() as u32;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use time::Date;
 use vschool_domain::{CohortCounts, CohortStatus};
 
-use crate::context::{date_or_today, open_store, runtime};
+use crate::context::{date_or_today, open_store, print_out, runtime};
 use crate::Cli;
 
 #[derive(Debug, clap::Args)]
@@ -48,8 +48,8 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         anyhow::Ok(counts?)
     })?;
     match args.format {
-        Format::Json => println!("{}", json(at, &counts)?),
-        Format::Table => print!("{}", table(at, &counts)),
+        Format::Json => print_out(&format!("{}\n", json(at, &counts)?))?,
+        Format::Table => print_out(&table(at, &counts))?,
     }
     Ok(ExitCode::SUCCESS)
 }

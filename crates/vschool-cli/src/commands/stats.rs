@@ -13,7 +13,7 @@ use vschool_analytics::suppression::Suppressor;
 use vschool_domain::calendar::iso;
 use vschool_domain::periods::ReportPeriod;
 
-use crate::context::{date_or_today, load_snapshot, open_store, runtime};
+use crate::context::{date_or_today, load_snapshot, open_store, print_out, runtime};
 use crate::Cli;
 
 #[derive(Debug, clap::Args)]
@@ -121,9 +121,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                     suppressed: args.suppress,
                     rows: &rows,
                 };
-                println!("{}", serde_json::to_string(&out)?);
+                print_out(&format!("{}\n", serde_json::to_string(&out)?))?;
             }
-            Format::Csv => print!("{}", published::to_csv(&rows)?),
+            Format::Csv => print_out(&published::to_csv(&rows)?)?,
         }
         Ok(ExitCode::SUCCESS)
     })

@@ -15,7 +15,7 @@ use vschool_domain::social_care::TrackerStatus;
 use vschool_domain::Urn;
 use vschool_store::{AuditAction, AuditObject};
 
-use crate::context::{audit_event, date_or_today, load_snapshot, open_store, runtime};
+use crate::context::{audit_event, date_or_today, load_snapshot, open_store, print_out, runtime};
 use crate::Cli;
 
 #[derive(Debug, clap::Args)]
@@ -105,7 +105,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                         Format::Csv => tracker::csv::to_csv(&t)?,
                         Format::Xlsx => bail!("an XLSX tracker needs --out FILE.xlsx"),
                     };
-                    println!("{}", text.trim_end());
+                    print_out(&format!("{}\n", text.trim_end()))?;
                     events.extend(export_events(&t, Path::new("standard output")));
                 }
             }

@@ -1,0 +1,3 @@
+//! The home page: the local authority's cohort today.
+
+pub mod get;
