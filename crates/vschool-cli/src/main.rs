@@ -45,6 +45,19 @@ pub enum Command {
     /// Cohort statistics for an analyst: attendance, persistent and severe absence, part-time
     /// timetables and exclusions by status, school, year group, phase, SEN or ethnicity.
     Stats(commands::stats::Args),
+    /// Benchmarks anyone can re-run (docs/performance.md): `bench trackers` times every
+    /// school's tracker for the LA in the database, stage by stage.
+    #[command(subcommand)]
+    Bench(commands::bench::Command),
+    /// Manage accounts: add a user with a role (and schools or caseload), print a new
+    /// set-password link, or revoke a user's sessions and tokens.
+    #[command(subcommand)]
+    User(commands::user::Command),
+    /// API tokens for scripts.
+    #[command(subcommand)]
+    Token(commands::token::Command),
+    /// The audit trail of every view, export and change of child-level data and every sign-in.
+    Audit(commands::audit::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +68,10 @@ fn main() -> std::process::ExitCode {
         Command::Cohort(args) => commands::cohort::run(&cli, args),
         Command::Tracker(args) => commands::tracker::run(&cli, args),
         Command::Stats(args) => commands::stats::run(&cli, args),
+        Command::Bench(c) => commands::bench::run(&cli, c),
+        Command::User(c) => commands::user::run(&cli, c),
+        Command::Token(c) => commands::token::run(&cli, c),
+        Command::Audit(args) => commands::audit::run(&cli, args),
     };
     match result {
         Ok(code) => code,

@@ -58,6 +58,17 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts_and_sessions",
         sql: include_str!("../migrations/0010_accounts_and_sessions.sql"),
     },
+    // 0020–0029: imports and identity review (src/import_apply, src/identity.rs).
+    Migration {
+        version: 20,
+        name: "social_care_sources",
+        sql: include_str!("../migrations/0020_social_care_sources.sql"),
+    },
+    Migration {
+        version: 21,
+        name: "identity_reviews",
+        sql: include_str!("../migrations/0021_identity_reviews.sql"),
+    },
 ];
 
 #[cfg(test)]

@@ -311,6 +311,53 @@ pub async fn revoke_access(
     Ok((sessions, tokens))
 }
 
+/// A ready-to-use account: password set and second factor enrolled (`vschool demo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyAccount {
+    pub email: String,
+    pub role: Role,
+    pub password: String,
+    /// Base32 TOTP secret to type into an authenticator app.
+    pub totp_secret: String,
+}
+
+/// Creates an account (or reuses one with the same email) with a password and an enrolled
+/// second factor, so a newcomer can sign in straight away. Reusing keeps the existing TOTP
+/// secret, so an authenticator set up on a previous run keeps working.
+pub async fn ready_account(
+    store: &Store,
+    config: &Config,
+    actor: &Actor,
+    new: NewUser,
+    password: &str,
+) -> Result<ReadyAccount, AccountError> {
+    let email =
+        normalise_email(&new.email).ok_or_else(|| AccountError::BadEmail(new.email.clone()))?;
+    let role = new.role;
+    if store.account_by_email(&email).await?.is_none() {
+        add_user(store, config, actor, new).await?;
+    }
+    set_password(store, actor, &email, password).await?;
+    let account = store
+        .account_by_email(&email)
+        .await?
+        .ok_or_else(|| AccountError::NoSuchAccount(email.clone()))?;
+    let totp_secret = match account.totp_secret {
+        Some(secret) => secret,
+        None => {
+            let secret = crate::auth::totp::new_secret();
+            store.account_set_totp(account.id, &secret, 0).await?;
+            secret
+        }
+    };
+    Ok(ReadyAccount {
+        email,
+        role,
+        password: password.to_owned(),
+        totp_secret,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

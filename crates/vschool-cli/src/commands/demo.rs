@@ -11,10 +11,14 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 
+use vschool_analytics::tracker;
 use vschool_domain::calendar::iso;
 use vschool_domain::FixedClock;
 use vschool_store::meta;
 use vschool_synth::Size;
+use vschool_web::accounts::{ready_account, Actor, NewUser, ReadyAccount};
+use vschool_web::auth::Role;
+use vschool_web::Config;
 
 use crate::context::{date_or_today, open_store, runtime};
 use crate::Cli;
@@ -143,7 +147,91 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             store.close().await;
             return Ok(ExitCode::SUCCESS);
         }
-        super::serve::serve(store, Arc::new(FixedClock(today)), args.bind, None).await?;
+        let public_url = format!("http://{}", args.bind);
+        let accounts = demo_accounts(&store, &public_url, today).await?;
+        print_accounts(&public_url, &accounts);
+        super::serve::serve(
+            store,
+            Arc::new(FixedClock(today)),
+            args.bind,
+            Some(&public_url),
+        )
+        .await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The demo accounts' password (printed; the demo holds only fictional children).
+const DEMO_PASSWORD: &str = "demo-northshire-2025";
+
+/// One ready account per role: the DSL at the school with the most tracker pupils, the
+/// social worker with the largest caseload.
+async fn demo_accounts(
+    store: &vschool_store::Store,
+    public_url: &str,
+    today: time::Date,
+) -> anyhow::Result<Vec<ReadyAccount>> {
+    let snapshot = vschool_analytics::LaSnapshot::new(store.load_dataset().await?);
+    let busiest_school = tracker::build_all(&snapshot, today, &tracker::NoTargets)
+        .into_iter()
+        .max_by_key(|t| (t.rows.len(), std::cmp::Reverse(t.urn)))
+        .map(|t| t.urn);
+    let mut caseloads: std::collections::BTreeMap<String, usize> = Default::default();
+    for child in &snapshot.data.children {
+        if child.history.status_on(today).is_some() {
+            if let Some(a) = snapshot.worker_on(child, today) {
+                *caseloads.entry(a.worker_email.to_lowercase()).or_default() += 1;
+            }
+        }
+    }
+    let biggest_caseload = caseloads
+        .into_iter()
+        .max_by_key(|(email, n)| (*n, std::cmp::Reverse(email.clone())));
+    let config = Config::for_public_url(public_url);
+    let actor = Actor::cli();
+    let people = [
+        (Role::Vsh, "vsh", "Vivienne Shaw"),
+        (Role::AdvisoryTeacher, "advisory.teacher", "Amrit Takhar"),
+        (Role::DataOfficer, "data.officer", "Dana Okafor"),
+        (Role::Dsl, "dsl", "Sam Leigh"),
+        (Role::SocialWorker, "social.worker", "Sol Whitfield"),
+        (Role::Trainer, "trainer", "Tess Rowe"),
+    ];
+    let mut out = Vec::new();
+    for (role, local, name) in people {
+        let schools = match (role, busiest_school) {
+            (Role::Dsl, Some(urn)) => vec![urn],
+            (Role::Dsl, None) => continue,
+            _ => vec![],
+        };
+        let worker_email = match (role, &biggest_caseload) {
+            (Role::SocialWorker, Some((email, _))) => Some(email.clone()),
+            (Role::SocialWorker, None) => continue,
+            _ => None,
+        };
+        let new = NewUser {
+            email: format!("{local}@northshire.example"),
+            name: name.to_owned(),
+            role,
+            schools,
+            worker_email,
+        };
+        out.push(ready_account(store, &config, &actor, new, DEMO_PASSWORD).await?);
+    }
+    Ok(out)
+}
+
+fn print_accounts(public_url: &str, accounts: &[ReadyAccount]) {
+    eprintln!();
+    eprintln!(
+        "Sign in at {public_url}/ with one of these demo accounts (password {DEMO_PASSWORD:?})."
+    );
+    eprintln!("The second factor is a time-based code: add the secret to any authenticator app");
+    eprintln!("(or run `oathtool --totp -b SECRET`).");
+    eprintln!();
+    eprintln!("  {:<18} {:<36} TOTP secret", "role", "email");
+    for a in accounts {
+        eprintln!("  {:<18} {:<36} {}", a.role.code(), a.email, a.totp_secret);
+    }
+    eprintln!();
 }

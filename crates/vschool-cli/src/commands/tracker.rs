@@ -137,7 +137,7 @@ fn export_events(t: &Tracker, to: &Path) -> Vec<vschool_store::AuditEvent> {
 }
 
 /// What every workbook's summary sheet sets beside the school: computed once per run.
-struct Comparisons {
+pub(crate) struct Comparisons {
     la_name: String,
     la: Vec<StatsRow>,
     by_school: Vec<StatsRow>,
@@ -145,7 +145,7 @@ struct Comparisons {
 }
 
 impl Comparisons {
-    fn new(snapshot: &LaSnapshot, at: time::Date, la_name: String) -> Self {
+    pub(crate) fn new(snapshot: &LaSnapshot, at: time::Date, la_name: String) -> Self {
         Comparisons {
             la_name,
             la: stats(
@@ -187,17 +187,21 @@ fn write(t: &Tracker, format: Format, path: &Path, c: &Comparisons) -> anyhow::R
     let bytes = match format {
         Format::Json => tracker::json::to_json(t)?.into_bytes(),
         Format::Csv => tracker::csv::to_csv(t)?.into_bytes(),
-        Format::Xlsx => {
-            let school = Comparisons::by_status(&c.by_school, &t.urn.to_string());
-            let la = Comparisons::by_status(&c.la, "");
-            let summary = tracker::xlsx::SummaryInput {
-                school: &school,
-                la: &la,
-                la_name: &c.la_name,
-                national: &c.national,
-            };
-            tracker::xlsx::to_xlsx(t, &summary)?
-        }
+        Format::Xlsx => xlsx_bytes(t, c)?,
     };
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A school's workbook, with the LA's and the national figures on its summary sheet. The
+/// benchmark (`vschool bench trackers`) calls this too, so it times what this command does.
+pub(crate) fn xlsx_bytes(t: &Tracker, c: &Comparisons) -> anyhow::Result<Vec<u8>> {
+    let school = Comparisons::by_status(&c.by_school, &t.urn.to_string());
+    let la = Comparisons::by_status(&c.la, "");
+    let summary = tracker::xlsx::SummaryInput {
+        school: &school,
+        la: &la,
+        la_name: &c.la_name,
+        national: &c.national,
+    };
+    Ok(tracker::xlsx::to_xlsx(t, &summary)?)
 }
