@@ -102,7 +102,9 @@ pub fn period_figures<'a>(
     at: Date,
 ) -> PeriodFigures {
     let mut figures = PeriodFigures::default();
-    let this_year = AcademicYear::containing(at);
+    // The on-plan dates are the same for every register: work them out once.
+    let (plan_from, plan_to) = ReportPeriod::OnPlan.dates(at);
+    let on_plan = on_plan_ranges(history, plan_from, plan_to);
     for register in registers {
         for period in ReportPeriod::ALL {
             let (from, to) = period.dates(at);
@@ -111,9 +113,13 @@ pub fn period_figures<'a>(
             }
             let tally = match period {
                 ReportPeriod::OnPlan => {
-                    // Day by day: a date covered by more than one plan or episode counts once.
-                    register
-                        .tally_where(from, to, |day| history.on_plan(this_year.date_of_day(day)))
+                    // Disjoint ranges, so a date covered by more than one plan or episode
+                    // counts once.
+                    let mut t = SessionTally::default();
+                    for &(a, b) in &on_plan {
+                        t.add(&register.tally(a, b));
+                    }
+                    t
                 }
                 _ => register.tally(from, to),
             };
@@ -126,6 +132,29 @@ pub fn period_figures<'a>(
         }
     }
     figures
+}
+
+/// The dates from `from` to `to` that a CIN plan, CP plan or looked-after episode covers
+/// ([`SocialCareHistory::on_plan`]), as sorted, disjoint, inclusive ranges. Tallying ranges
+/// instead of asking `on_plan` of every day keeps the tracker for a large LA a fraction of a
+/// second (each day's question scanned every span).
+fn on_plan_ranges(history: &SocialCareHistory, from: Date, to: Date) -> Vec<(Date, Date)> {
+    let mut ranges: Vec<(Date, Date)> = history
+        .all_spans()
+        .filter(|s| s.overlaps(from, to))
+        .map(|s| (s.start.max(from), s.end_or(to).min(to)))
+        .filter(|(start, end)| start <= end)
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(Date, Date)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            // Overlapping: extend. Ranges that only touch stay apart, which counts the same.
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
@@ -277,6 +306,86 @@ mod tests {
         let regs = registers(&[(date!(2024 - 09 - 02), "/", "\\")]);
         let f = period_figures(&regs, &history, date!(2024 - 09 - 30));
         assert_eq!(f.on_plan.possible(), 2);
+    }
+
+    proptest::proptest! {
+        /// On plan by ranges (what `period_figures` does for speed) counts exactly what asking
+        /// `on_plan` of every day counts: plans and episodes that overlap, touch, run open,
+        /// start before the year or after the date, short breaks, ends before starts.
+        #[test]
+        fn on_plan_by_ranges_is_on_plan_day_by_day(
+            spans in proptest::collection::vec((0i64..420, proptest::option::of(-30i64..200), 0usize..4), 0..6),
+            at_day in 0i64..365,
+            codes in proptest::collection::vec(0u8..38, 730),
+        ) {
+            let year = AcademicYear(2024);
+            let base = year.start() - time::Duration::days(40);
+            let mut history = SocialCareHistory::default();
+            for (start, length, kind) in spans {
+                let span = Span::new(
+                    base + time::Duration::days(start),
+                    length.map(|l| base + time::Duration::days(start + l)),
+                );
+                match kind {
+                    0 => history.plans.push(Plan { kind: PlanKind::Cin, span }),
+                    1 => history.plans.push(Plan { kind: PlanKind::Cp, span }),
+                    _ => history.episodes.push(crate::social_care::CareEpisode {
+                        span,
+                        legal_status: if kind == 2 { "C2" } else { "V4" }.into(),
+                        placement: "U1".into(),
+                        reason_ceased: None,
+                    }),
+                }
+            }
+            let mut bytes = vec![0u8; year.sessions()];
+            for (b, c) in bytes.iter_mut().zip(&codes) {
+                *b = *c;
+            }
+            let register = YearRegister::from_bytes(year, bytes).expect("valid bytes");
+            let at = year.start() + time::Duration::days(at_day);
+            let (from, to) = ReportPeriod::OnPlan.dates(at);
+            let day_by_day =
+                register.tally_where(from, to, |day| history.on_plan(year.date_of_day(day)));
+            let f = period_figures([&register], &history, at);
+            proptest::prop_assert_eq!(f.on_plan, day_by_day);
+        }
+    }
+
+    #[test]
+    fn period_keys_labels_and_sums() {
+        let keys: Vec<&str> = ReportPeriod::ALL.iter().map(|p| p.key()).collect();
+        assert_eq!(
+            keys,
+            ["on_plan", "year_to_date", "previous_term", "previous_year"]
+        );
+        assert_eq!(ReportPeriod::OnPlan.label(), "On plan this year");
+        assert_eq!(ReportPeriod::YearToDate.label(), "This year to date");
+        assert_eq!(ReportPeriod::PreviousTerm.label(), "Previous term");
+        assert_eq!(ReportPeriod::PreviousYear.label(), "Previous year");
+        let t = |n: u32| SessionTally {
+            attended: n,
+            ..Default::default()
+        };
+        let a = PeriodFigures {
+            on_plan: t(1),
+            year_to_date: t(2),
+            previous_term: t(3),
+            previous_year: t(4),
+        };
+        for (i, p) in ReportPeriod::ALL.into_iter().enumerate() {
+            assert_eq!(a.get(p).attended, i as u32 + 1);
+        }
+        let mut sum = a;
+        sum.add(&a);
+        assert_eq!(
+            (
+                sum.on_plan.attended,
+                sum.year_to_date.attended,
+                sum.previous_term.attended,
+                sum.previous_year.attended
+            ),
+            (2, 4, 6, 8)
+        );
     }
 
     #[test]

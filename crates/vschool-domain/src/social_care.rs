@@ -666,6 +666,52 @@ mod tests {
     }
 
     #[test]
+    fn codes_and_labels_are_the_contract() {
+        // The JSON contracts write these codes; pages show the labels.
+        let codes: Vec<&str> = CohortStatus::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes, ["CLA", "CP", "CIN"]);
+        for s in CohortStatus::ALL {
+            assert_eq!(CohortStatus::parse(s.code()), Some(s));
+            assert_eq!(CohortStatus::parse(&s.code().to_lowercase()), Some(s));
+            assert_eq!(s.to_string(), s.code());
+            assert_eq!(TrackerStatus::Current(s).code(), s.code());
+            assert_eq!(TrackerStatus::Current(s).label(), s.label());
+        }
+        assert_eq!(CohortStatus::parse("ever6"), None);
+        assert_eq!(CohortStatus::Cla.label(), "Looked after");
+        assert_eq!(CohortStatus::Cp.label(), "Child protection plan");
+        assert_eq!(CohortStatus::Cin.label(), "Child in need plan");
+        assert_eq!(TrackerStatus::Ever6.code(), "ever6");
+        assert_eq!(
+            TrackerStatus::Ever6.label(),
+            "Previously had a social worker"
+        );
+        assert_eq!(PlanKind::Cin.code(), "CIN");
+        assert_eq!(PlanKind::Cp.code(), "CP");
+    }
+
+    #[test]
+    fn no_status_at_all_beyond_six_years() {
+        let h = SocialCareHistory {
+            plans: vec![plan(
+                PlanKind::Cin,
+                date!(2010 - 01 - 01),
+                Some(date!(2011 - 01 - 01)),
+            )],
+            episodes: vec![],
+        };
+        assert_eq!(h.tracker_status_on(date!(2025 - 03 - 14)), None);
+        assert_eq!(
+            h.tracker_status_on(date!(2016 - 12 - 31)),
+            Some(TrackerStatus::Ever6)
+        );
+        assert_eq!(
+            h.tracker_status_on(date!(2010 - 06 - 01)),
+            Some(TrackerStatus::Current(CohortStatus::Cin))
+        );
+    }
+
+    #[test]
     fn span_edges() {
         let s = Span::new(date!(2024 - 01 - 10), Some(date!(2024 - 01 - 20)));
         assert!(s.overlaps(date!(2024 - 01 - 20), date!(2024 - 02 - 01)));
@@ -675,5 +721,8 @@ mod tests {
         assert!(Span::new(date!(2024 - 01 - 10), None)
             .overlaps(date!(2030 - 01 - 01), date!(2030 - 01 - 01)));
         assert!(!Span::new(date!(2024 - 01 - 10), Some(date!(2024 - 01 - 09))).is_well_ordered());
+        // A one-day span and an open span are well ordered.
+        assert!(Span::new(date!(2024 - 01 - 10), Some(date!(2024 - 01 - 10))).is_well_ordered());
+        assert!(Span::new(date!(2024 - 01 - 10), None).is_well_ordered());
     }
 }
