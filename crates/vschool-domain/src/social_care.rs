@@ -481,6 +481,15 @@ mod tests {
                 ever6: 1
             }
         );
+        // Current = CLA + CP + CIN (each child once).
+        assert_eq!(counts.current(), 1);
+        let many = CohortCounts {
+            cla: 2,
+            cp: 3,
+            cin: 5,
+            ever6: 40,
+        };
+        assert_eq!(many.current(), 10);
     }
 
     #[test]
