@@ -601,7 +601,49 @@ mod tests {
     }
 
     #[test]
+    fn rates_of_each_kind() {
+        // The worked example's year to date: 5 attended, 3 authorised, 1 unauthorised of 9.
+        let t = SessionTally {
+            attended: 5,
+            authorised: 3,
+            unauthorised: 1,
+            ..Default::default()
+        };
+        assert_eq!(t.authorised_pct(), Some(Percent(333)));
+        assert_eq!(t.unauthorised_pct(), Some(Percent(111)));
+        assert_eq!(t.absence_pct(), Some(Percent(444)));
+        assert_eq!(Percent::of(5, 9).map(|p| p.tenths()), Some(556));
+        assert_eq!(AttendanceCode::C2.to_string(), "C2");
+        assert_eq!(format!("{}", AttendanceCode::Closed), "#");
+    }
+
+    #[test]
+    fn rounding_edge_values_never_overflow() {
+        assert_eq!(round_half_up_tenths(f64::NAN), 0);
+        assert_eq!(round_half_up_tenths(f64::INFINITY), 0);
+        assert_eq!(round_half_up_tenths(-5.0), 0);
+        assert_eq!(round_half_up_tenths(0.0), 0);
+        // Subnormal and tiny values are far below 0.05.
+        assert_eq!(round_half_up_tenths(f64::MIN_POSITIVE / 2.0), 0);
+        assert_eq!(round_half_up_tenths(1e-30), 0);
+        assert_eq!(round_half_up_tenths(0.05), 1);
+        assert_eq!(round_half_up_tenths(0.04999), 0);
+        assert_eq!(round_half_up_tenths(100.0), 1000);
+        assert_eq!(
+            round_half_up_tenths(1e12),
+            10_000_000_000_000u64.min(u64::from(u32::MAX)) as u32
+        );
+    }
+
+    #[test]
     fn absence_thresholds_are_exact() {
+        // 1 absence in 11 sessions is 9.1%: not persistent (absent × 10 < possible).
+        let t = SessionTally {
+            attended: 10,
+            authorised: 1,
+            ..Default::default()
+        };
+        assert!(!t.persistent_absence());
         // 10% exactly is persistent absence; just under is not.
         let t = SessionTally {
             attended: 9,
