@@ -727,6 +727,25 @@ mod tests {
     }
 
     #[test]
+    fn marks_come_back_with_their_date_and_session() {
+        let year = AcademicYear(2024);
+        let mut r = YearRegister::new(year);
+        r.set(date!(2024 - 09 - 02), Session::Pm, Some(AttendanceCode::N))
+            .expect("in year");
+        r.set(date!(2024 - 09 - 03), Session::Am, Some(AttendanceCode::I))
+            .expect("in year");
+        let marks: Vec<_> = r.iter_marks().collect();
+        assert_eq!(
+            marks,
+            vec![
+                (date!(2024 - 09 - 02), Session::Pm, AttendanceCode::N),
+                (date!(2024 - 09 - 03), Session::Am, AttendanceCode::I),
+            ]
+        );
+        assert_eq!(format!("{r:?}"), "YearRegister(2024/25, 2 marks)");
+    }
+
+    #[test]
     fn overlay_replaces_only_given_sessions() {
         let year = AcademicYear(2024);
         let d = date!(2024 - 09 - 30);

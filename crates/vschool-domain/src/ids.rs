@@ -400,6 +400,34 @@ mod tests {
     }
 
     #[test]
+    fn conversions_and_labels() {
+        let u = Upn::parse("H801200001001").expect("valid");
+        assert!(!u.is_temporary());
+        assert_eq!(String::from(u), "H801200001001");
+        assert_eq!(format!("{u:?}"), "Upn(H801200001001)");
+        assert_eq!(
+            UpnField::parse("H801200001001").ok().and_then(|f| f.upn()),
+            Some(u)
+        );
+        let urn = Urn::new(123456).expect("valid");
+        assert_eq!(urn.to_string(), "123456");
+        let id = LaChildId::parse(" C-123 ").expect("valid");
+        assert_eq!(id.as_str(), "C-123");
+        assert_eq!(id.to_string(), "C-123");
+        assert_eq!(String::from(id), "C-123");
+        assert_eq!(NcYear::Year(7).label(), "Year 7");
+        assert_eq!(NcYear::Reception.label(), "Reception");
+        assert_eq!(NcYear::N1.label(), "Nursery 1");
+        assert_eq!(Sex::parse("U"), Some(Sex::Unknown));
+        assert_eq!(Sex::parse("9"), Some(Sex::Unknown));
+        let codes: Vec<&str> = [Sex::Male, Sex::Female, Sex::Unknown]
+            .iter()
+            .map(|s| s.code())
+            .collect();
+        assert_eq!(codes, ["M", "F", "U"]);
+    }
+
+    #[test]
     fn unknown_codes() {
         assert_eq!(UpnField::parse("UN1").ok().and_then(|f| f.upn()), None);
         assert!(matches!(UpnField::parse("un10"), Ok(UpnField::Unknown(_))));
