@@ -98,7 +98,9 @@ async function visit (page, name, path, { status = 200 } = {}) {
 }
 
 // One entry of a role's page list: visit `path`; then optionally follow the first link
-// matching `follow`, or fill in `fill` ({selector: value}) and click `submit`.
+// matching `follow`, or fill in `fill` ({selector: value}), choose `select` ({selector:
+// value}), attach `upload` ({selector: {name, text}}) and click `submit`. With `settle`, a
+// page that refreshes itself (an import's progress) is reloaded until it stops, then checked.
 async function step (page, name, p) {
   if (!p.follow && !p.submit) {
     await visit(page, name, p.path, { status: p.status || 200 })
@@ -115,8 +117,18 @@ async function step (page, name, p) {
     return
   }
   for (const [selector, value] of Object.entries(p.fill || {})) await page.fill(selector, value)
+  for (const [selector, value] of Object.entries(p.select || {})) await page.selectOption(selector, value)
+  if (p.check) await page.check(p.check)
+  for (const [selector, f] of Object.entries(p.upload || {})) {
+    await page.setInputFiles(selector, { name: f.name, mimeType: 'text/csv', buffer: Buffer.from(f.text) })
+  }
   const [res] = await Promise.all([page.waitForNavigation(), page.click(p.submit)])
-  const got = res ? res.status() : 0
+  let got = res ? res.status() : 0
+  for (let i = 0; p.settle && i < 30 && await page.$('meta[http-equiv="refresh"]'); i++) {
+    await page.waitForTimeout(500)
+    const again = await page.reload({ waitUntil: 'load' })
+    got = again ? again.status() : 0
+  }
   if (got !== (p.status || 200)) {
     results.push({ name, url: page.url(), violations: [], error: `status ${got}` })
     return
@@ -185,6 +197,8 @@ async function main () {
       if (seed.set_password_path) {
         await visit(page, 'set-password', seed.set_password_path)
       }
+      // Public pages of the seeded data (asking for packs, an unsubscribe link).
+      for (const p of seed.public_pages || []) await step(page, p.name, p)
       for (const account of seed.accounts) {
         await signIn(page, account)
         const role = account.role

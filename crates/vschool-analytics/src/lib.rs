@@ -6,6 +6,9 @@
 //! crate's rules; nothing re-implements a rule.
 
 pub mod comparators;
+pub mod national;
+pub mod overview;
+pub mod pack;
 pub mod published;
 pub mod snapshot;
 pub mod stats;

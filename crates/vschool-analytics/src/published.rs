@@ -5,8 +5,60 @@ use serde::Serialize;
 
 use vschool_domain::Percent;
 
-use crate::stats::{StatsRow, StatusGroup};
+use time::Date;
+use vschool_domain::periods::ReportPeriod;
+
+use crate::snapshot::LaSnapshot;
+use crate::stats::{stats, Base, Breakdown, StatsRow, StatusGroup};
 use crate::suppression::{Published, Suppressor};
+
+/// The statistics document: `vschool stats --format json` and `GET /api/v1/stats` print
+/// exactly this, so both share one definition.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsReport {
+    /// The report date, `YYYY-MM-DD`.
+    pub at: String,
+    /// `on_plan`, `year_to_date`, `previous_term` or `previous_year`.
+    pub period: &'static str,
+    pub base: Base,
+    pub by: Breakdown,
+    pub suppressed: bool,
+    pub rows: Vec<PublishedRow>,
+}
+
+/// Computes the statistics document for a date, period, breakdown and base.
+pub fn report(
+    snapshot: &LaSnapshot,
+    at: Date,
+    period: ReportPeriod,
+    by: Breakdown,
+    base: Base,
+    suppress: bool,
+) -> StatsReport {
+    let suppressor = if suppress {
+        Suppressor::ON
+    } else {
+        Suppressor::OFF
+    };
+    StatsReport {
+        at: vschool_domain::calendar::iso(at),
+        period: period.key(),
+        base,
+        by,
+        suppressed: suppress,
+        rows: stats(snapshot, at, period, by, base)
+            .iter()
+            .map(|r| publish(r, suppressor))
+            .collect(),
+    }
+}
+
+/// A period from its key in the stats document (`year_to_date`, …).
+pub fn period_from_key(key: &str) -> Option<ReportPeriod> {
+    ReportPeriod::ALL
+        .into_iter()
+        .find(|p| p.key() == key.trim())
+}
 
 /// One row, as published. Field names are the stats contract (`vschool stats --format json`).
 #[derive(Debug, Clone, Serialize)]

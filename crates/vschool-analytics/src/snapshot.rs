@@ -26,6 +26,8 @@ pub struct LaSnapshot {
     enrolments_by_upn: HashMap<Upn, Vec<usize>>,
     registers_by_enrolment: HashMap<(Upn, Urn), Vec<usize>>,
     registers_by_urn: HashMap<Urn, Vec<usize>>,
+    /// The schools each pupil has registers at (so finding them never scans every register).
+    register_schools_by_upn: HashMap<Upn, Vec<Urn>>,
     allocations_by_child: HashMap<String, Vec<usize>>,
     characteristics_by_upn: HashMap<Upn, usize>,
     exclusions_by_upn: HashMap<Upn, Vec<usize>>,
@@ -65,6 +67,10 @@ impl LaSnapshot {
                 .or_default()
                 .push(i);
             s.registers_by_urn.entry(r.urn).or_default().push(i);
+            let schools = s.register_schools_by_upn.entry(r.upn).or_default();
+            if !schools.contains(&r.urn) {
+                schools.push(r.urn);
+            }
         }
         for (i, a) in s.data.allocations.iter().enumerate() {
             s.allocations_by_child
@@ -146,10 +152,12 @@ impl LaSnapshot {
     fn mark_only_schools(&self, upn: Upn) -> Vec<Urn> {
         let enrolled: Vec<Urn> = self.enrolments_of(upn).map(|e| e.urn).collect();
         let mut out: Vec<Urn> = self
-            .registers_by_enrolment
-            .keys()
-            .filter(|(u, urn)| *u == upn && !enrolled.contains(urn))
-            .map(|(_, urn)| *urn)
+            .register_schools_by_upn
+            .get(&upn)
+            .into_iter()
+            .flatten()
+            .filter(|urn| !enrolled.contains(urn))
+            .copied()
             .collect();
         out.sort();
         out

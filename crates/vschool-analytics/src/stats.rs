@@ -20,7 +20,7 @@ use vschool_domain::{AcademicYear, Percent, SessionTally, Upn, Urn};
 
 use crate::snapshot::LaSnapshot;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Base {
     Enrolment,
@@ -37,7 +37,7 @@ impl Base {
 }
 
 /// What the rows are broken down by (besides status).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Breakdown {
     Status,
@@ -90,6 +90,12 @@ impl StatusGroup {
             StatusGroup::PreviouslyHadSocialWorker => "ever6",
             StatusGroup::All => "all",
         }
+    }
+
+    pub fn parse(raw: &str) -> Option<StatusGroup> {
+        StatusGroup::ALL
+            .into_iter()
+            .find(|g| g.code().eq_ignore_ascii_case(raw.trim()))
     }
 
     pub fn label(&self) -> &'static str {
@@ -149,6 +155,55 @@ pub struct StatsRow {
     pub group: String,
     pub status: StatusGroup,
     pub figures: GroupFigures,
+}
+
+impl Breakdown {
+    /// The breakdowns beside status, in the order of [`UnitFigures::values`].
+    pub const DIMENSIONS: [Breakdown; 5] = [
+        Breakdown::School,
+        Breakdown::YearGroup,
+        Breakdown::Phase,
+        Breakdown::Sen,
+        Breakdown::Ethnicity,
+    ];
+
+    /// Where this breakdown's value sits in [`UnitFigures::values`]; `None` for status.
+    pub fn index(&self) -> Option<usize> {
+        Breakdown::DIMENSIONS.iter().position(|b| b == self)
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Breakdown::Status => "status",
+            Breakdown::School => "school",
+            Breakdown::YearGroup => "year-group",
+            Breakdown::Phase => "phase",
+            Breakdown::Sen => "sen",
+            Breakdown::Ethnicity => "ethnicity",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Breakdown> {
+        [Breakdown::Status]
+            .into_iter()
+            .chain(Breakdown::DIMENSIONS)
+            .find(|b| b.code() == raw.trim())
+    }
+}
+
+impl Base {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Base::Enrolment => "enrolment",
+            Base::Pupil => "pupil",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Base> {
+        [Base::Enrolment, Base::Pupil]
+            .into_iter()
+            .find(|b| b.code() == raw.trim())
+    }
 }
 
 /// A unit: the pupil, the school (None on the pupil base) and their status.
@@ -223,6 +278,143 @@ fn breakdown_value(snapshot: &LaSnapshot, unit: &Unit, by: Breakdown, at: Date) 
     }
 }
 
+/// The dates a unit's attendance is counted over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// One of the tracker's four periods for the report date.
+    Period(ReportPeriod),
+    /// Every session from the first date to the second, both inclusive (inside one academic
+    /// year): a half term, a month. Suspensions count when they start inside it.
+    Dates(Date, Date),
+}
+
+/// One unit's figures and its value for every breakdown: computed once over the LA, then
+/// aggregated as many ways as a page needs ([`aggregate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitFigures {
+    pub upn: Upn,
+    /// The school, on the enrolment base.
+    pub urn: Option<Urn>,
+    pub status: TrackerStatus,
+    pub tally: SessionTally,
+    pub suspensions: u32,
+    pub days_lost_tenths: u32,
+    pub permanent_exclusions: u32,
+    /// The unit's value for each of [`Breakdown::DIMENSIONS`], in that order.
+    pub values: [String; 5],
+}
+
+impl UnitFigures {
+    /// The unit's value for a breakdown (`""` for status).
+    pub fn value(&self, by: Breakdown) -> &str {
+        by.index().map(|i| self.values[i].as_str()).unwrap_or("")
+    }
+}
+
+/// Every unit on roll on `at` whose child has or had a social worker, with its figures for
+/// `window`, on `base`.
+pub fn unit_figures(
+    snapshot: &LaSnapshot,
+    at: Date,
+    window: Window,
+    base: Base,
+) -> Vec<UnitFigures> {
+    let year = AcademicYear::containing(at);
+    let mut out = Vec::new();
+    for unit in units(snapshot, at, base) {
+        let Some(child) = snapshot.child_for(unit.upn) else {
+            continue;
+        };
+        let registers: Vec<&vschool_domain::YearRegister> = match unit.urn {
+            Some(urn) => snapshot.registers(unit.upn, urn).collect(),
+            None => snapshot
+                .all_registers_of(unit.upn)
+                .map(|(_, r)| r)
+                .collect(),
+        };
+        let tally = match window {
+            Window::Period(period) => {
+                *period_figures(registers.iter().copied(), &child.history, at).get(period)
+            }
+            Window::Dates(from, to) => tally_between(registers.iter().copied(), from, to),
+        };
+        let exclusions: Vec<_> = snapshot
+            .exclusions_of(unit.upn)
+            .filter(|x| unit.urn.is_none_or(|u| u == x.urn))
+            .filter(|x| match window {
+                Window::Period(_) => AcademicYear::containing(x.start) == year && x.start <= at,
+                Window::Dates(from, to) => from <= x.start && x.start <= to,
+            })
+            .collect();
+        let susp = exclusions
+            .iter()
+            .filter(|x| x.category == ExclusionCategory::Suspension);
+        let values = Breakdown::DIMENSIONS.map(|by| breakdown_value(snapshot, &unit, by, at));
+        out.push(UnitFigures {
+            upn: unit.upn,
+            urn: unit.urn,
+            status: unit.status,
+            tally,
+            suspensions: susp.clone().count() as u32,
+            days_lost_tenths: susp.map(|x| x.days_lost_tenths()).sum(),
+            permanent_exclusions: exclusions
+                .iter()
+                .filter(|x| x.category == ExclusionCategory::Permanent)
+                .count() as u32,
+            values,
+        });
+    }
+    out
+}
+
+/// The sessions of some registers between two dates, both inclusive.
+pub fn tally_between<'a>(
+    registers: impl IntoIterator<Item = &'a vschool_domain::YearRegister>,
+    from: Date,
+    to: Date,
+) -> SessionTally {
+    let year = AcademicYear::containing(from);
+    let mut t = SessionTally::default();
+    for r in registers.into_iter().filter(|r| r.year == year) {
+        t.add(&r.tally(from, to));
+    }
+    t
+}
+
+impl GroupFigures {
+    /// Adds one unit: its sessions (when it had any possible session) and its exclusions.
+    pub fn add(&mut self, u: &UnitFigures) {
+        self.add_unit(&u.tally);
+        self.suspensions += u.suspensions;
+        self.suspended += u32::from(u.suspensions > 0);
+        self.days_lost_tenths += u.days_lost_tenths;
+        self.permanent_exclusions += u.permanent_exclusions;
+    }
+}
+
+/// Group figures of the units `keep` accepts, broken down. Rows are sorted by group, then
+/// status; every breakdown value gets an `all` row.
+pub fn aggregate(
+    units: &[UnitFigures],
+    by: Breakdown,
+    keep: impl Fn(&UnitFigures) -> bool,
+) -> Vec<StatsRow> {
+    let mut groups: BTreeMap<(&str, StatusGroup), GroupFigures> = BTreeMap::new();
+    for u in units.iter().filter(|u| keep(u)) {
+        for status in [StatusGroup::of(u.status), StatusGroup::All] {
+            groups.entry((u.value(by), status)).or_default().add(u);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((group, status), figures)| StatsRow {
+            group: group.to_owned(),
+            status,
+            figures,
+        })
+        .collect()
+}
+
 /// Group figures for a date and period, broken down, on a base. Rows are sorted by group,
 /// then status; every breakdown value gets an `all` row.
 pub fn stats(
@@ -232,54 +424,9 @@ pub fn stats(
     by: Breakdown,
     base: Base,
 ) -> Vec<StatsRow> {
-    let mut groups: BTreeMap<(String, StatusGroup), GroupFigures> = BTreeMap::new();
-    let year = AcademicYear::containing(at);
-    for unit in units(snapshot, at, base) {
-        let Some(child) = snapshot.child_for(unit.upn) else {
-            continue;
-        };
-        let tally = match unit.urn {
-            Some(urn) => {
-                *period_figures(snapshot.registers(unit.upn, urn), &child.history, at).get(period)
-            }
-            None => *period_figures(
-                snapshot.all_registers_of(unit.upn).map(|(_, r)| r),
-                &child.history,
-                at,
-            )
-            .get(period),
-        };
-        let exclusions: Vec<_> = snapshot
-            .exclusions_of(unit.upn)
-            .filter(|x| {
-                unit.urn.is_none_or(|u| u == x.urn)
-                    && AcademicYear::containing(x.start) == year
-                    && x.start <= at
-            })
-            .collect();
-        let value = breakdown_value(snapshot, &unit, by, at);
-        for status in [StatusGroup::of(unit.status), StatusGroup::All] {
-            let g = groups.entry((value.clone(), status)).or_default();
-            g.add_unit(&tally);
-            let susp = exclusions
-                .iter()
-                .filter(|x| x.category == ExclusionCategory::Suspension);
-            let n = susp.clone().count() as u32;
-            g.suspensions += n;
-            g.suspended += u32::from(n > 0);
-            g.days_lost_tenths += susp.map(|x| x.days_lost_tenths()).sum::<u32>();
-            g.permanent_exclusions += exclusions
-                .iter()
-                .filter(|x| x.category == ExclusionCategory::Permanent)
-                .count() as u32;
-        }
-    }
-    groups
-        .into_iter()
-        .map(|((group, status), figures)| StatsRow {
-            group,
-            status,
-            figures,
-        })
-        .collect()
+    aggregate(
+        &unit_figures(snapshot, at, Window::Period(period), base),
+        by,
+        |_| true,
+    )
 }

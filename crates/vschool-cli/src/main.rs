@@ -45,6 +45,20 @@ pub enum Command {
     /// Cohort statistics for an analyst: attendance, persistent and severe absence, part-time
     /// timetables and exclusions by status, school, year group, phase, SEN or ethnicity.
     Stats(commands::stats::Args),
+    /// Import the LA's files: gias, cin-census, ssda903, allocations, roll, attendance,
+    /// exclusions, attainment or contacts. Every row is checked; one error anywhere and
+    /// nothing is loaded. Importing the same file again changes nothing.
+    Import(commands::import::Args),
+    /// The import history: who imported which file when, its SHA-256, rows read and
+    /// changed, and the outcome.
+    Imports(commands::imports::Args),
+    /// The LA's half-term dates: show them, set them, or go back to the default dates.
+    #[command(subcommand)]
+    Calendar(commands::calendar::Command),
+    /// Build the half-termly school packs and email their subscribers that they are ready
+    /// (`notify packs --half-term 2024/25-3 [--dry-run] [--school URN] [--resend]`).
+    #[command(subcommand)]
+    Notify(commands::notify::Command),
     /// Benchmarks anyone can re-run (docs/performance.md): `bench trackers` times every
     /// school's tracker for the LA in the database, stage by stage.
     #[command(subcommand)]
@@ -68,6 +82,10 @@ fn main() -> std::process::ExitCode {
         Command::Cohort(args) => commands::cohort::run(&cli, args),
         Command::Tracker(args) => commands::tracker::run(&cli, args),
         Command::Stats(args) => commands::stats::run(&cli, args),
+        Command::Import(args) => commands::import::run(&cli, args),
+        Command::Imports(args) => commands::imports::run(&cli, args),
+        Command::Calendar(c) => commands::calendar::run(&cli, c),
+        Command::Notify(c) => commands::notify::run(&cli, c),
         Command::Bench(c) => commands::bench::run(&cli, c),
         Command::User(c) => commands::user::run(&cli, c),
         Command::Token(c) => commands::token::run(&cli, c),

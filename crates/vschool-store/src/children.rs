@@ -43,7 +43,8 @@ pub mod link_source {
     pub const UPN: &str = "upn";
     /// The child's former UPN is a pupil's UPN.
     pub const FORMER_UPN: &str = "former_upn";
-    /// A person accepted the pair in the identity review queue; re-resolving keeps it.
+    /// A person accepted the pair in the identity review queue (applied when neither the
+    /// child's UPN nor its former UPN links).
     pub const REVIEW: &str = "review";
 }
 
@@ -327,42 +328,11 @@ pub(crate) async fn load_allocations(conn: &mut AnyConnection) -> Result<Vec<All
         .collect()
 }
 
-/// Re-resolves every child's link to a roll pupil (DESIGN §8: links are re-resolved after
-/// every import): by UPN, else by former UPN; a link a person accepted in the review queue
-/// is kept. Returns the number of linked children.
+/// Re-resolves every child's link to a roll pupil and refreshes the identity review
+/// queue (DESIGN §8: links are re-resolved after every import); see `crate::identity`.
+/// Returns the number of linked children.
 pub(crate) async fn resolve_links(conn: &mut AnyConnection) -> Result<u64> {
-    let steps = [
-        (
-            "UPDATE children SET linked_upn = NULL, link_source = NULL \
-             WHERE link_source IS NULL OR link_source <> $1",
-            link_source::REVIEW,
-        ),
-        (
-            "UPDATE children SET linked_upn = upn, link_source = $1 \
-             WHERE link_source IS NULL AND upn IS NOT NULL \
-             AND EXISTS (SELECT 1 FROM pupils p WHERE p.upn = children.upn)",
-            link_source::UPN,
-        ),
-        (
-            "UPDATE children SET linked_upn = former_upn, link_source = $1 \
-             WHERE link_source IS NULL AND former_upn IS NOT NULL \
-             AND EXISTS (SELECT 1 FROM pupils p WHERE p.upn = children.former_upn)",
-            link_source::FORMER_UPN,
-        ),
-    ];
-    for (sql, arg) in steps {
-        sqlx::query(sql)
-            .bind(arg)
-            .execute(&mut *conn)
-            .await
-            .ctx("linking children to pupils")?;
-    }
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM children WHERE linked_upn IS NOT NULL")
-        .fetch_one(conn)
-        .await
-        .ctx("counting linked children")?;
-    let n: i64 = get(&row, "n")?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    crate::identity::resolve_links(conn).await
 }
 
 impl Store {

@@ -9,8 +9,14 @@ use crate::{attendance, children, contacts, meta, pupils, records, settings, sql
 /// The tables that hold an LA's data, children's rows before their parents'. History
 /// (imports, audit) and the database's own facts (meta) are not data and are kept.
 const DATA_TABLES: &[&str] = &[
+    "source_plans",
+    "source_care_episodes",
+    "source_cin_episodes",
+    "source_children",
+    "social_care_sources",
     "plans",
     "care_episodes",
+    "cin_episodes",
     "children",
     "allocations",
     "attendance_registers",
@@ -89,6 +95,9 @@ impl Tx {
         }
         settings::insert(conn, &d.settings).await?;
         children::insert(conn, &d.children).await?;
+        // The dataset is also kept as a social-care source (the oldest), so that a later
+        // import merges with the demo's children instead of dropping them.
+        crate::import_apply::social_care::insert_dataset_source(conn, &d.children).await?;
         children::insert_allocations(conn, &d.allocations).await?;
         pupils::insert(conn, &d.pupils).await?;
         pupils::insert_characteristics(conn, &d.characteristics).await?;

@@ -62,6 +62,13 @@ pub enum StoreError {
         detail: String,
     },
 
+    #[error("there is no {what} with id {id}; it may have been removed; reload the page")]
+    NotFound { what: &'static str, id: String },
+
+    /// A request the data does not allow, with what to do instead.
+    #[error("{reason}")]
+    Refused { reason: String },
+
     #[error(
         "the database holds a value vschool cannot read in {what}: {value:?} ({reason}); was \
          it edited by hand? Re-importing the source file puts it right"

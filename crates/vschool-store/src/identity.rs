@@ -466,10 +466,7 @@ impl Store {
         let mut event = by.event(
             AuditAction::Change,
             AuditObject::Child,
-            format!(
-                "identity review {verb} pupil {}{name}",
-                pair.upn.as_str()
-            ),
+            format!("identity review {verb} pupil {}{name}", pair.upn.as_str()),
         );
         event.upn = Some(pair.upn);
         event.la_child_id = Some(pair.la_child_id.clone());
@@ -512,11 +509,7 @@ impl Store {
                 upn: parse_upn("source_children.upn", &upn)?,
                 source: get(r, "kind")?,
                 collection_year: i32::try_from(year).map_err(|e| {
-                    StoreError::corrupt(
-                        "social_care_sources.collection_year",
-                        year.to_string(),
-                        e,
-                    )
+                    StoreError::corrupt("social_care_sources.collection_year", year.to_string(), e)
                 })?,
                 extract_date: parse_date("social_care_sources.extract_date", &extract)?,
             };

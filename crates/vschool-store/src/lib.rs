@@ -32,14 +32,19 @@ mod contacts;
 mod dataset;
 mod db;
 mod error;
+mod identity;
+pub mod import_apply;
 mod imports;
 pub mod meta;
 mod migrate;
 pub mod migrations;
+mod outbox;
+mod packs;
 mod pupils;
 mod records;
 mod settings;
 mod sql;
+mod subscriptions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod web;
@@ -51,4 +56,16 @@ pub use children::link_source;
 pub use contacts::StoredContact;
 pub use db::{Backend, Store, Tx};
 pub use error::{redact_url, Result, StoreError};
+pub use identity::{
+    Actor, ReviewChild, ReviewFilter, ReviewPair, ReviewPupil, ReviewStatus, UpnClaim, UpnConflict,
+};
+pub use import_apply::{
+    FileResult, FileSource, ImportFile, ImportKind, ImportProgress, ImportRequest, ImportResult,
+    NoProgress,
+};
 pub use imports::{ImportOutcome, ImportRecord};
+pub use outbox::{Attempt, Delivery, DeliveryStatus, NewDelivery, OutboxKind};
+pub use packs::{HalfTermDates, NewPack, StoredPack, StoredTarget, TargetFor};
+pub use subscriptions::{NewRequest, RequestStatus, Subscriber, SubscriptionRequest};
+/// The problem types of import results, from `vschool-import`.
+pub use vschool_import::{FileReport, Location, Problem, Severity};

@@ -69,6 +69,17 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "identity_reviews",
         sql: include_str!("../migrations/0021_identity_reviews.sql"),
     },
+    Migration {
+        version: 22,
+        name: "import_problems",
+        sql: include_str!("../migrations/0022_import_problems.sql"),
+    },
+    // 0030–0039: packs and notifications (src/packs.rs, src/outbox.rs, src/subscriptions.rs).
+    Migration {
+        version: 30,
+        name: "packs_and_notifications",
+        sql: include_str!("../migrations/0030_packs_and_notifications.sql"),
+    },
 ];
 
 #[cfg(test)]

@@ -49,6 +49,31 @@ fn pages_for(role: Role) -> Vec<serde_json::Value> {
     let schools = vec![
         json!({"name": "schools", "path": "/schools"}),
         json!({"name": "school", "path": "/schools", "follow": school_link}),
+        json!({"name": "school-year-group", "path": "/schools/100001",
+               "follow": "table a[href*='/year-groups/']"}),
+        json!({"name": "overview", "path": "/overview"}),
+        json!({"name": "overview-filtered",
+               "path": "/overview?year=2023%2F24&phase=Primary&group=CLA&base=enrolment"}),
+        json!({"name": "overview-schools", "path": "/overview/schools"}),
+    ];
+    // Imports, history and identity review: vsh and data-officer only.
+    let data = vec![
+        json!({"name": "data", "path": "/data"}),
+        json!({"name": "data-upload", "path": "/data/upload"}),
+        json!({"name": "data-upload-errors", "path": "/data/upload",
+               "submit": "form[action='/data/upload'] button", "status": 400}),
+        json!({"name": "data-import-rejected", "path": "/data/upload",
+               "select": {"#kind": "attendance"},
+               "upload": {"#files": {"name": "marks.csv",
+                   "text": "UPN,URN,Date,Session,Code\nA12,100001,2025-03-10,AM,ZZ\n"}},
+               "submit": "form[action='/data/upload'] button", "settle": true}),
+        json!({"name": "data-import-loaded", "path": "/data/upload",
+               "select": {"#kind": "contacts"},
+               "upload": {"#files": {"name": "contacts.csv",
+                   "text": "URN,Role,Name,Email\n100001,DT,Dee Teacher,dee@oakfield.example\n"}},
+               "submit": "form[action='/data/upload'] button", "settle": true}),
+        json!({"name": "data-imports", "path": "/data/imports"}),
+        json!({"name": "data-review", "path": "/data/review"}),
     ];
     match role {
         Role::Vsh => {
@@ -66,12 +91,22 @@ fn pages_for(role: Role) -> Vec<serde_json::Value> {
                        "fill": {"#from": "yesterday"}, "submit": "form[action='/audit'] button[type=submit]:not([formaction])"}),
                 json!({"name": "privacy", "path": "/privacy"}),
             ]);
+            pages.extend(data);
         }
-        Role::AdvisoryTeacher | Role::DataOfficer | Role::Dsl => {
+        Role::DataOfficer => {
             pages.extend(children);
             pages.extend(schools);
+            pages.extend(data);
         }
-        Role::SocialWorker => pages.extend(children.into_iter().take(2)),
+        Role::AdvisoryTeacher | Role::Dsl => {
+            pages.extend(children);
+            pages.extend(schools);
+            pages.push(json!({"name": "data-forbidden", "path": "/data", "status": 403}));
+        }
+        Role::SocialWorker => {
+            pages.extend(children.into_iter().take(2));
+            pages.push(json!({"name": "overview-forbidden", "path": "/overview", "status": 403}));
+        }
         Role::Trainer => {
             pages.push(json!({"name": "forbidden", "path": "/children", "status": 403}));
         }
@@ -134,6 +169,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await?;
 
+    let unsubscribe = packs_demo(&store, &config).await?;
+
     if let Some(path) = arg("--accounts") {
         let doc = json!({
             "accounts": accounts.iter().map(|a| json!({
@@ -141,11 +178,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "email": a.email,
                 "password": a.password,
                 "totp_secret": a.totp_secret,
-                "pages": pages_for(a.role),
+                "pages": pages_for(a.role).into_iter().chain(packs_pages_for(a.role)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "enrol": {"email": "enrol@northshire.example", "password": seed::PASSWORD},
             "set_password_path": link.url.trim_start_matches(&format!("http://{bind}")),
             "api_token": api_token,
+            "public_pages": public_pages(&unsubscribe),
         });
         std::fs::write(&path, serde_json::to_string_pretty(&doc)?)?;
     }
@@ -155,4 +193,145 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     vschool_web::serve(state, bind).await?;
     drop(dir);
     Ok(())
+}
+
+/// Packs, subscriptions and a send log to look at (issue 6): two subscribers, a request
+/// waiting for approval, the packs of autumn 2 and spring 1 built and their emails queued
+/// (one sent, one failed), and an unsubscribe link. Returns the link's path.
+async fn packs_demo(store: &Store, config: &Config) -> Result<String, Box<dyn std::error::Error>> {
+    use vschool_domain::pupil::ContactRole;
+    use vschool_store::{Attempt, NewRequest};
+    use vschool_web::packs::{calendar, run};
+
+    let now = time::OffsetDateTime::now_utc();
+    let oak = seed::urn(seed::OAKFIELD);
+    let river = seed::urn(seed::RIVERSIDE);
+    store
+        .subscribe_contact(
+            oak,
+            "Sam Leigh",
+            ContactRole::Dsl,
+            &seed::email_for(Role::Dsl),
+            "seed",
+            now,
+        )
+        .await?;
+    store
+        .subscribe_contact(
+            river,
+            "Rita Rowe",
+            ContactRole::Dsl,
+            "rita.rowe@riverside.example",
+            "seed",
+            now,
+        )
+        .await?;
+    store
+        .subscription_request_create(
+            &NewRequest {
+                urn: river,
+                name: "Dev Teacher".into(),
+                role: ContactRole::Dt,
+                email: "dev.teacher@riverside.example".into(),
+                origin: "127.0.0.1".into(),
+            },
+            now,
+        )
+        .await?;
+    let n = run::Notifier::new(
+        store.clone(),
+        config.clone(),
+        seed::LA_NAME.into(),
+        Actor::cli(),
+    )?;
+    let snapshot = vschool_analytics::LaSnapshot::new(store.load_dataset().await?);
+    for half in ["2024/25-2", "2024/25-3"] {
+        let h = calendar::resolve(store, half).await?;
+        let q = run::queue(&n, &snapshot, &h, None, false, now).await?;
+        for (i, id) in q.ids.iter().enumerate() {
+            let Some(d) = store.outbox_get(*id).await? else {
+                continue;
+            };
+            let attempt = if i == 0 || half == "2024/25-2" {
+                Attempt::Sent
+            } else {
+                Attempt::Failed {
+                    error: "relay.example did not accept the email: 550 mailbox unavailable; the server refused it permanently: check the address".into(),
+                }
+            };
+            store.outbox_record(&d, &attempt, now).await?;
+        }
+    }
+    let token = "ab".repeat(32);
+    store
+        .unsubscribe_token_create(
+            &vschool_web_token_hash(&token),
+            oak,
+            &seed::email_for(Role::Dsl),
+            now,
+        )
+        .await?;
+    Ok(format!("/unsubscribe/{token}"))
+}
+
+/// The SHA-256 (hex) the store keeps of a link's token.
+fn vschool_web_token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Pages of issue 6 each role should reach.
+fn packs_pages_for(role: Role) -> Vec<serde_json::Value> {
+    let team = vec![
+        json!({"name": "packs", "path": "/packs"}),
+        json!({"name": "packs-dry-run", "path": "/packs/2024/25-3"}),
+        json!({"name": "packs-progress", "path": "/packs/2024/25-3/progress"}),
+        json!({"name": "packs-log", "path": "/packs/2024/25-3/log"}),
+        json!({"name": "packs-calendar", "path": "/packs/calendar?year=2024%2F25"}),
+        json!({"name": "packs-calendar-errors", "path": "/packs/calendar?year=2024%2F25",
+               "submit": "form[method='post'][action='/packs/calendar'] button"}),
+        json!({"name": "packs-subscriptions", "path": "/packs/subscriptions"}),
+        json!({"name": "school-tracker", "path": "/schools/100001/tracker"}),
+        json!({"name": "school-packs", "path": "/schools/100001/packs"}),
+        json!({"name": "school-pack", "path": "/schools/100001/packs/2024/25-3"}),
+    ];
+    match role {
+        Role::Vsh | Role::DataOfficer => team,
+        Role::AdvisoryTeacher => vec![
+            json!({"name": "packs-forbidden", "path": "/packs", "status": 403}),
+            json!({"name": "school-pack", "path": "/schools/100002/packs/2024/25-3"}),
+        ],
+        Role::Dsl => vec![
+            json!({"name": "school-tracker", "path": "/schools/100001/tracker"}),
+            json!({"name": "school-tracker-errors", "path": "/schools/100001/tracker",
+                   "fill": {"#group-CLA": "abc"},
+                   "submit": "form[action='/schools/100001/tracker/targets'] button"}),
+            json!({"name": "school-packs", "path": "/schools/100001/packs"}),
+            json!({"name": "school-pack", "path": "/schools/100001/packs/2024/25-3"}),
+            json!({"name": "other-school-pack", "path": "/schools/100002/packs/2024/25-3", "status": 404}),
+            json!({"name": "packs-forbidden", "path": "/packs", "status": 403}),
+        ],
+        Role::SocialWorker => {
+            vec![json!({"name": "caseload-schools", "path": "/caseload/schools"})]
+        }
+        Role::Trainer => vec![],
+    }
+}
+
+/// Pages anyone reaches without signing in.
+fn public_pages(unsubscribe: &str) -> Vec<serde_json::Value> {
+    vec![
+        json!({"name": "subscribe", "path": "/subscribe"}),
+        json!({"name": "subscribe-errors", "path": "/subscribe",
+               "submit": "form[action='/subscribe'] button"}),
+        json!({"name": "subscribe-sent", "path": "/subscribe",
+               "fill": {"#name": "Pat Teacher", "#school": "100002", "#email": "pat@riverside.example"},
+               "check": "#role", "submit": "form[action='/subscribe'] button"}),
+        json!({"name": "unsubscribe", "path": unsubscribe}),
+        json!({"name": "unsubscribe-done", "path": unsubscribe, "submit": "form[action^='/unsubscribe/'] button"}),
+        json!({"name": "unsubscribe-invalid", "path": "/unsubscribe/not-a-link", "status": 404}),
+    ]
 }

@@ -24,6 +24,9 @@ pub struct Config {
     /// sign-in is refused for that account or address until the window passes.
     pub sign_in_max_failures: u32,
     pub sign_in_window: Duration,
+    /// Where emails go (`VSCHOOL_SMTP_URL`, `VSCHOOL_SMTP_FROM`); `None` when email is not
+    /// set up: packs can be dry-run but not sent.
+    pub smtp: Option<vschool_mail::SmtpConfig>,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             body_limit: 64 * 1024,
             sign_in_max_failures: 5,
             sign_in_window: Duration::from_secs(15 * 60),
+            smtp: None,
         }
     }
 }

@@ -82,6 +82,12 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     if role.sees_schools() {
         items.push(("Schools", "/schools"));
     }
+    if role.runs_imports() {
+        items.push(("Data", "/data"));
+    }
+    if role.runs_packs() {
+        items.push(("Packs", "/packs"));
+    }
     if role.manages_users() {
         items.push(("Users", "/users"));
         items.push(("Audit", "/audit"));

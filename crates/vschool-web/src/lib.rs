@@ -5,16 +5,20 @@
 //! The CLI calls [`serve`]; tests call [`router`] directly.
 
 pub mod accounts;
+pub mod analysis;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod charts;
 pub mod client;
 pub mod components;
 pub mod config;
 pub mod error;
 pub mod format;
 pub mod index;
+pub mod jobs;
 pub mod layout;
+pub mod packs;
 pub mod render;
 pub mod routes;
 pub mod security;
@@ -31,6 +35,10 @@ pub use state::AppState;
 /// Serves the app on `bind` until the process is stopped (Ctrl-C or SIGTERM).
 pub async fn serve(state: AppState, bind: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
+    // The LA overview takes seconds to compute for a large LA: start on it now.
+    tokio::spawn(analysis::warm(state.clone()));
+    // Emails that failed for a reason that may pass are retried in the background.
+    packs::worker::spawn(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -29,6 +29,11 @@ struct Inner {
     /// The whole-LA snapshot the tracker is computed from, with the data version it was
     /// built at (see `snapshot`).
     snapshot: tokio::sync::Mutex<Option<(i64, Arc<vschool_analytics::snapshot::LaSnapshot>)>>,
+    /// Figures computed from the snapshot (the LA overview, statistics), kept until the
+    /// snapshot changes (see `crate::analysis`).
+    analysis: crate::analysis::Cache,
+    /// Imports running in the background for the upload pages (see `crate::jobs`).
+    jobs: crate::jobs::Jobs,
 }
 
 /// The `meta` key of the opaque-id key.
@@ -65,6 +70,8 @@ impl AppState {
                 id_key: id_key.into_bytes(),
                 index: tokio::sync::Mutex::new(None),
                 snapshot: tokio::sync::Mutex::new(None),
+                analysis: crate::analysis::Cache::default(),
+                jobs: crate::jobs::Jobs::default(),
             }),
         })
     }
@@ -90,6 +97,8 @@ impl AppState {
                 id_key: i.id_key.clone(),
                 index: tokio::sync::Mutex::new(None),
                 snapshot: tokio::sync::Mutex::new(None),
+                analysis: crate::analysis::Cache::default(),
+                jobs: crate::jobs::Jobs::default(),
             }),
         }
     }
@@ -110,6 +119,14 @@ impl AppState {
 
     pub(crate) fn id_key(&self) -> &[u8] {
         &self.inner.id_key
+    }
+
+    pub(crate) fn analysis(&self) -> &crate::analysis::Cache {
+        &self.inner.analysis
+    }
+
+    pub(crate) fn jobs(&self) -> &crate::jobs::Jobs {
+        &self.inner.jobs
     }
 
     pub(crate) fn index_slot(&self) -> &tokio::sync::Mutex<Option<Arc<crate::index::Index>>> {

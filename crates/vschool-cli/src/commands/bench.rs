@@ -107,21 +107,24 @@ fn trackers(cli: &Cli, args: &TrackersArgs) -> anyhow::Result<ExitCode> {
     let at = date_or_today("--at", args.at.as_deref())?;
     runtime()?.block_on(async {
         let mut stages = Vec::new();
-        let mut timed = |key, label, started: Instant| {
-            stages.push(Stage {
-                key,
-                label,
-                seconds: started.elapsed().as_secs_f64(),
-            })
-        };
 
         let t = Instant::now();
         let store = open_store(cli).await?;
-        timed("open", "open the database (apply pending migrations)", t);
+        timed(
+            &mut stages,
+            "open",
+            "open the database (apply pending migrations)",
+            t,
+        );
 
         let t = Instant::now();
         let dataset = store.load_dataset().await?;
-        timed("load", "load the LA from the database (load_dataset)", t);
+        timed(
+            &mut stages,
+            "load",
+            "load the LA from the database (load_dataset)",
+            t,
+        );
         let la_name = store
             .meta_get("la_name")
             .await?
@@ -142,7 +145,12 @@ fn trackers(cli: &Cli, args: &TrackersArgs) -> anyhow::Result<ExitCode> {
 
         let t = Instant::now();
         let snapshot = LaSnapshot::new(dataset);
-        timed("index", "index it in memory (LaSnapshot::new)", t);
+        timed(
+            &mut stages,
+            "index",
+            "index it in memory (LaSnapshot::new)",
+            t,
+        );
 
         // The in-memory stages are short, so a busy neighbour on the shared machine moves
         // them a lot: with --repeat, keep the fastest run of each.
@@ -175,27 +183,26 @@ fn trackers(cli: &Cli, args: &TrackersArgs) -> anyhow::Result<ExitCode> {
         });
         let json_bytes = json.iter().map(String::len).sum();
 
-        let mut timed = |key, label, started: Instant| {
-            stages.push(Stage {
-                key,
-                label,
-                seconds: started.elapsed().as_secs_f64(),
-            })
-        };
         let t = Instant::now();
         let comparisons = Comparisons::new(&snapshot, at, la_name);
         timed(
+            &mut stages,
             "xlsx_summary",
             "XLSX: LA and school figures for the summary sheets (stats)",
             t,
         );
 
         let t = Instant::now();
-        let books = trackers
-            .iter()
-            .map(|t| xlsx_bytes(t, &comparisons))
+        // As `vschool tracker --all` does: the workbooks are shared among the cores.
+        let books = tracker::par_map(&trackers, |t| xlsx_bytes(t, &comparisons))
+            .into_iter()
             .collect::<anyhow::Result<Vec<Vec<u8>>>>()?;
-        timed("xlsx_build", "XLSX: build every workbook (to_xlsx)", t);
+        timed(
+            &mut stages,
+            "xlsx_build",
+            "XLSX: build every workbook (to_xlsx)",
+            t,
+        );
 
         let (dir, temporary) = match &args.out {
             Some(dir) => (dir.clone(), false),
@@ -212,7 +219,12 @@ fn trackers(cli: &Cli, args: &TrackersArgs) -> anyhow::Result<ExitCode> {
             std::fs::write(&path, bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        timed("xlsx_write", "XLSX: write every workbook to disk", t);
+        timed(
+            &mut stages,
+            "xlsx_write",
+            "XLSX: write every workbook to disk",
+            t,
+        );
         let xlsx_total: u64 = books.iter().map(|b| b.len() as u64).sum();
         if temporary {
             // Only the directory this run created, named by its process id.
@@ -259,6 +271,15 @@ fn trackers(cli: &Cli, args: &TrackersArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Records a stage that started at `started` and has just finished.
+fn timed(stages: &mut Vec<Stage>, key: &'static str, label: &'static str, started: Instant) {
+    stages.push(Stage {
+        key,
+        label,
+        seconds: started.elapsed().as_secs_f64(),
+    });
 }
 
 /// A database URL without its password, for the report.

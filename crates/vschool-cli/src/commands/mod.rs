@@ -2,8 +2,12 @@
 
 pub mod audit;
 pub mod bench;
+pub mod calendar;
 pub mod cohort;
 pub mod demo;
+pub mod import;
+pub mod imports;
+pub mod notify;
 pub mod serve;
 pub mod stats;
 pub mod token;

@@ -45,10 +45,13 @@ pub async fn serve(
     bind: SocketAddr,
     public_url: Option<&str>,
 ) -> anyhow::Result<()> {
-    let config = match public_url {
+    let mut config = match public_url {
         Some(url) => Config::for_public_url(url),
         None => Config::default(),
     };
+    // Email for the half-term packs (VSCHOOL_SMTP_URL, VSCHOOL_SMTP_FROM): without it packs
+    // can be checked but not sent, and the pages say so.
+    config.smtp = vschool_mail::SmtpConfig::from_env()?;
     let state = AppState::new(store, clock, config).await?;
     eprintln!("Serving the Virtual School at http://{bind}/ (press Ctrl-C to stop)");
     vschool_web::serve(state, bind)

@@ -5,12 +5,9 @@
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use serde::Serialize;
 
-use vschool_analytics::published::{self, PublishedRow};
-use vschool_analytics::stats::{stats, Base, Breakdown};
-use vschool_analytics::suppression::Suppressor;
-use vschool_domain::calendar::iso;
+use vschool_analytics::published;
+use vschool_analytics::stats::{Base, Breakdown};
 use vschool_domain::periods::ReportPeriod;
 
 use crate::context::{date_or_today, load_snapshot, open_store, print_out, runtime};
@@ -69,16 +66,6 @@ pub enum Format {
     Csv,
 }
 
-#[derive(Serialize)]
-struct Output<'a> {
-    at: String,
-    period: &'static str,
-    base: Base,
-    by: Breakdown,
-    suppressed: bool,
-    rows: &'a [PublishedRow],
-}
-
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let at = date_or_today("--at", args.at.as_deref())?;
     let by = match args.by {
@@ -99,31 +86,14 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         PeriodArg::PreviousTerm => ReportPeriod::PreviousTerm,
         PeriodArg::PreviousYear => ReportPeriod::PreviousYear,
     };
-    let suppressor = if args.suppress {
-        Suppressor::ON
-    } else {
-        Suppressor::OFF
-    };
     runtime()?.block_on(async {
         let store = open_store(cli).await?;
         let snapshot = load_snapshot(&store).await?;
-        let rows: Vec<PublishedRow> = stats(&snapshot, at, period, by, base)
-            .iter()
-            .map(|r| published::publish(r, suppressor))
-            .collect();
+        // One definition of the document, shared with `GET /api/v1/stats`.
+        let report = published::report(&snapshot, at, period, by, base, args.suppress);
         match args.format {
-            Format::Json => {
-                let out = Output {
-                    at: iso(at),
-                    period: period.key(),
-                    base,
-                    by,
-                    suppressed: args.suppress,
-                    rows: &rows,
-                };
-                print_out(&format!("{}\n", serde_json::to_string(&out)?))?;
-            }
-            Format::Csv => print_out(&published::to_csv(&rows)?)?,
+            Format::Json => print_out(&format!("{}\n", serde_json::to_string(&report)?))?,
+            Format::Csv => print_out(&published::to_csv(&report.rows)?)?,
         }
         Ok(ExitCode::SUCCESS)
     })

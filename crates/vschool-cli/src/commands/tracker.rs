@@ -77,10 +77,13 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             let trackers = tracker::build_all(&snapshot, at, &NoTargets);
             let comparisons = Comparisons::new(&snapshot, at, la_name);
-            for t in &trackers {
+            // Each school's file is independent: share them among the cores.
+            let written = tracker::par_map(&trackers, |t| {
                 let path = dir.join(format!("{}.{}", t.urn, format.ext()));
-                write(t, format, &path, &comparisons)?;
-                events.extend(export_events(t, &path));
+                write(t, format, &path, &comparisons).map(|()| path)
+            });
+            for (t, path) in trackers.iter().zip(written) {
+                events.extend(export_events(t, &path?));
             }
             eprintln!("Wrote {} trackers to {}", trackers.len(), dir.display());
         } else {

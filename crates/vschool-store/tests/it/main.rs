@@ -40,5 +40,8 @@ mod audit;
 mod cohort;
 mod connect;
 mod dataset;
+mod import_round_trip;
+mod import_rules;
 mod imports;
+mod packs;
 mod send;

@@ -47,6 +47,44 @@ fn every_method_is_spawnable(
         let _ = s.latest_extract("roll").await;
         let _ = s.applied_migrations().await;
     });
+    let s = store.clone();
+    spawnable(async move {
+        // Packs and notifications (migration 0030).
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let _ = s.half_term_dates(None).await;
+        let _ = s.set_half_term_dates(&[]).await;
+        let _ = s.subscribers(None).await;
+        let _ = s.subscription_requests(None).await;
+        let _ = s.subscription_request_decide(1, true, "x", now).await;
+        let _ = s.unsubscribe_by_token("x", now).await;
+        let _ = s.outbox_due(now, 1).await;
+        let _ = s.outbox_claim(1, now, now).await;
+        let _ = s
+            .packs_of(vschool_domain::Urn::new(100001).expect("urn"))
+            .await;
+        let _ = s.targets(None, vschool_domain::AcademicYear(2024)).await;
+    });
+    let s = store.clone();
+    spawnable(async move {
+        // Imports and the identity review queue (migrations 0020–0022).
+        let who = vschool_store::Actor::cli("x");
+        let req = vschool_store::ImportRequest::new(
+            vschool_store::ImportKind::Roll,
+            vec![vschool_store::ImportFile::bytes("roll.csv", Vec::new())],
+            who.clone(),
+            time::Date::MIN,
+        );
+        let _ = s
+            .import(req, std::sync::Arc::new(vschool_store::NoProgress))
+            .await;
+        let _ = s.import_problems(1).await;
+        let _ = s.review_pairs(vschool_store::ReviewFilter::Pending).await;
+        let _ = s.review_pair(1).await;
+        let _ = s.pending_review_count().await;
+        let _ = s.accept_review_pair(1, &who).await;
+        let _ = s.reject_review_pair(1, &who).await;
+        let _ = s.upn_conflicts().await;
+    });
     spawnable(async move {
         if let Ok(mut t) = store.begin().await {
             let _ = t.upsert_settings(&settings).await;

@@ -23,6 +23,27 @@ use crate::util::random_token;
 /// The hidden field's name.
 pub const FIELD: &str = "csrf_token";
 
+/// The only paths that take `multipart/form-data` (file uploads).
+pub const MULTIPART_PATHS: &[&str] = &["/data/upload"];
+
+/// `/schools/{urn}/tracker/upload`: a school's filled-in tracker workbook (its handler,
+/// `routes::portal::targets::upload`, checks the token).
+fn is_tracker_upload(path: &str) -> bool {
+    path.strip_prefix("/schools/")
+        .and_then(|rest| rest.strip_suffix("/tracker/upload"))
+        .is_some_and(|urn| urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The token a multipart form must carry, for its handler to check (see [`protect`]).
+#[derive(Debug, Clone)]
+pub struct MultipartCsrf(pub String);
+
+impl MultipartCsrf {
+    pub fn matches(&self, given: &str) -> bool {
+        tokens_match(given, &self.0)
+    }
+}
+
 /// Only POST changes anything here: pages have no PUT, PATCH or DELETE routes (those get
 /// 405 from the router), and the API is checked by its bearer token.
 fn unsafe_method(m: &Method) -> bool {
@@ -58,7 +79,12 @@ fn tokens_match(given: &str, expected: &str) -> bool {
 
 /// Middleware: rejects a form post that fails either check with "This form has expired".
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if !unsafe_method(req.method()) || req.uri().path().starts_with("/api/") {
+    // An unsubscribe link's unguessable token is its own credential, and mail programs
+    // POST to it from elsewhere for one-click unsubscribe (RFC 8058): no CSRF check.
+    if !unsafe_method(req.method())
+        || req.uri().path().starts_with("/api/")
+        || req.uri().path().starts_with("/unsubscribe/")
+    {
         return next.run(req).await;
     }
     if !same_origin(&state, req.headers()) {
@@ -70,6 +96,21 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
             .unwrap_or("")
             .to_owned(),
     };
+    // An upload is too large to buffer here: the origin is checked above, and the token is
+    // checked by the upload handler from the form's first field, before any file is read
+    // (`routes::data::upload`).
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if is_multipart
+        && (MULTIPART_PATHS.contains(&req.uri().path()) || is_tracker_upload(req.uri().path()))
+    {
+        let mut req = req;
+        req.extensions_mut().insert(MultipartCsrf(expected));
+        return next.run(req).await;
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)

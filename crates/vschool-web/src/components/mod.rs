@@ -2,8 +2,10 @@
 //! plain values; the macros turn them into Frontend's markup, so the markup for a table or
 //! an error summary lives in exactly one place.
 
+pub mod figures;
 pub mod form;
 
+pub use figures::{FigureTable, Val};
 pub use form::FormErrors;
 
 /// A table cell. Numbers are right-aligned (GOV.UK `govuk-table__cell--numeric`) so that

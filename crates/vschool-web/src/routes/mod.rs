@@ -2,13 +2,19 @@
 
 pub mod api;
 pub mod audit;
+pub mod caseload;
 pub mod children;
+pub mod data;
 pub mod errors;
 pub mod home;
+pub mod overview;
+pub mod packs;
 pub mod pages;
 pub mod password;
+pub mod portal;
 pub mod schools;
 pub mod sign_in;
+pub mod subscribe;
 pub mod users;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -53,6 +59,17 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}", get(children::profile::show))
         .route("/schools", get(schools::get::list))
         .route("/schools/{urn}", get(schools::page::show))
+        .route(
+            "/schools/{urn}/year-groups/{year}",
+            get(schools::year_group::show),
+        )
+        .route(
+            "/schools/{urn}/figures/{name}",
+            get(schools::figures::download),
+        )
+        .route("/overview", get(overview::get::show))
+        .route("/overview/schools", get(overview::get::schools))
+        .route("/overview/download/{name}", get(overview::download::table))
         .route("/users", get(users::get::list))
         .route("/users/new", get(users::get::new).post(users::post::create))
         .route("/users/{id}/link", post(users::post::link))
@@ -68,9 +85,24 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pupils", get(api::pupils::list))
         .route("/api/v1/pupils/{upn}", get(api::pupils::profile))
         .route("/api/v1/schools/{urn}/tracker", get(api::tracker::get))
+        .route("/api/v1/stats", get(api::stats::get))
+        .route("/data", get(data::index))
+        .route("/data/upload", get(data::upload::form))
+        .route("/data/jobs/{id}", get(data::jobs::show))
+        .route("/data/imports", get(data::history::list))
+        .route(
+            "/data/imports/{id}/problems.csv",
+            get(data::history::problems_csv),
+        )
+        .route("/data/review", get(data::review::list))
+        .route(
+            "/data/review/{id}",
+            get(data::review::show).post(data::review::decide),
+        )
         .route("/accessibility", get(pages::get::accessibility))
         .route("/privacy", get(pages::get::privacy))
         .route("/assets/{hash}/{name}", get(crate::assets::get))
+        .merge(packs::routes())
         .fallback(errors::not_found)
         // Each `.layer` wraps everything above it, so the request meets these from the
         // bottom up: trace, security headers, session, error pages, CSRF, panics, timeout,
@@ -81,6 +113,18 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
+        // Uploads alone may be large and slow: their own body limit and timeout. Merged
+        // after the limits above, so only the layers below apply to them.
+        .merge(
+            Router::new()
+                .route("/data/upload", post(data::upload::post))
+                .layer(DefaultBodyLimit::max(data::UPLOAD_LIMIT))
+                .layer(RequestBodyLimitLayer::new(data::UPLOAD_LIMIT))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    data::UPLOAD_TIMEOUT,
+                )),
+        )
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

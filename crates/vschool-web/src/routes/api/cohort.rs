@@ -49,7 +49,9 @@ pub async fn get(
         Some("true") => true,
         Some(_) => return Err(AppError::BadRequest),
     } || user.role == Role::Dsl; // LA figures beyond a DSL's own pupils are suppressed.
-    let c = state.store().cohort_counts(at).await?;
+                                 // From the cached snapshot's children, not a database read: the same children and the
+                                 // same rule (`count_cohort`) as `Store::cohort_counts`, computed once per date.
+    let c = crate::analysis::cohort(&state, at).await?;
     json(&CohortJson {
         at: vschool_domain::calendar::iso(at),
         cla: figure(c.cla, suppress),

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod cohort;
 pub mod pupils;
+pub mod stats;
 pub mod tracker;
 
 use axum::http::{header, HeaderValue};

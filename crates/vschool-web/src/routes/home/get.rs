@@ -21,9 +21,8 @@ struct Overview {
     layout: Layout,
     today: String,
     cohort: Table,
-    /// DSLs see LA figures with small numbers suppressed, and their own schools first.
+    /// A DSL's own schools first; the LA figures below are suppressed.
     schools: Option<Table>,
-    suppressed: bool,
 }
 
 #[derive(Template)]
@@ -86,15 +85,15 @@ pub async fn show(
     let today_text = long_date(today);
     let user = who.user();
     match user.role {
+        // The Virtual School team lands on the LA overview (SCREENS "LA overview").
         Role::Vsh | Role::AdvisoryTeacher | Role::DataOfficer => {
-            let c = state.store().cohort_counts(today).await?;
-            page(&Overview {
-                layout,
-                cohort: cohort_table(&c, &today_text, false),
-                today: today_text,
-                schools: None,
-                suppressed: false,
-            })
+            crate::routes::overview::get::show(
+                State(state),
+                Page(layout),
+                who,
+                axum::extract::Query(Default::default()),
+            )
+            .await
         }
         Role::Dsl => {
             let scope = Scope::for_user(user, today);
@@ -131,13 +130,13 @@ pub async fn show(
                 ],
                 rows,
             };
-            let c = state.store().cohort_counts(today).await?;
+            let snapshot = state.snapshot().await?;
+            let c = vschool_domain::count_cohort(&snapshot.data.children, today);
             page(&Overview {
                 layout,
                 cohort: cohort_table(&c, &today_text, true),
                 today: today_text,
                 schools: Some(schools),
-                suppressed: true,
             })
         }
         Role::SocialWorker => {

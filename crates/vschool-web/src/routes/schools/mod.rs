@@ -1,15 +1,83 @@
 //! Schools: the list (the Virtual School team sees every school with pupils who have or had
 //! a social worker; a DSL sees their own) and a school's page with its pupils.
 
+pub mod figures;
 pub mod get;
 pub mod page;
+pub mod year_group;
 
 use time::Date;
 use vschool_domain::{CohortStatus, TrackerStatus, Urn};
 
+use vschool_analytics::snapshot::LaSnapshot;
+use vschool_domain::periods::period_figures;
+use vschool_domain::{NcYear, Setting};
+
 use crate::auth::scope::school_visible;
-use crate::auth::Scope;
+use crate::auth::{CurrentUser, Role, Scope};
+use crate::error::AppError;
 use crate::index::{ChildEntry, Index};
+use crate::state::AppState;
+use page::PupilLine;
+
+/// A school and the pupils its pages show the reader, each with their figures there.
+pub struct SchoolPupils<'a> {
+    pub urn: Urn,
+    pub name: String,
+    pub setting: &'a Setting,
+    pub today: Date,
+    pub lines: Vec<PupilLine<'a>>,
+}
+
+/// The school a page is about, if the reader may see it (else 404, as for an unknown URN),
+/// with its pupils in the reader's scope and their figures from this school's own marks.
+pub fn load_lines<'a>(
+    state: &AppState,
+    who: &CurrentUser,
+    ix: &'a Index,
+    snapshot: &LaSnapshot,
+    raw_urn: &str,
+) -> Result<SchoolPupils<'a>, AppError> {
+    who.require(Role::sees_schools)?;
+    let urn = Urn::parse(raw_urn).map_err(|_| AppError::NotFound)?;
+    let today = state.clock().today();
+    let scope = Scope::for_user(who.user(), today);
+    if !scope.covers_school(urn) {
+        return Err(AppError::NotFound);
+    }
+    let setting = ix.setting(urn).ok_or(AppError::NotFound)?;
+    // Ids first, then each child by id: the children borrow from the index alone, not from
+    // this function's scope.
+    let ids: Vec<String> = pupils_at(ix, &scope, urn).map(|c| c.id.clone()).collect();
+    let lines = ids
+        .iter()
+        .filter_map(|id| ix.child(&scope, id))
+        .filter_map(|c| {
+            let upn = c.upn?;
+            let status = c.status_on(today)?;
+            Some(PupilLine {
+                child: c,
+                year_group: c
+                    .enrolments
+                    .iter()
+                    .find(|e| e.urn == urn && e.on_roll(today))
+                    .map(|e| e.nc_year)
+                    .unwrap_or(NcYear::X),
+                status,
+                // The cached snapshot's registers, not the database: school pages are read
+                // often and must answer in milliseconds.
+                figures: period_figures(snapshot.registers(upn, urn), &c.history, today),
+            })
+        })
+        .collect();
+    Ok(SchoolPupils {
+        urn,
+        name: setting.name.clone(),
+        setting,
+        today,
+        lines,
+    })
+}
 
 /// The children a school's pages show: on roll there on the scope's date, visible to
 /// schools (the tracker's rule: never a child whose only claim is a past adoption, SGO or

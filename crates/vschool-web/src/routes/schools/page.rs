@@ -1,20 +1,16 @@
 //! `GET /schools/{urn}`: one school, its pupils with a social worker (current, then those
 //! who had one in the last six years, kept apart) and its contacts.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use vschool_domain::calendar::AcademicYear;
-use vschool_domain::periods::period_figures;
 use vschool_domain::pupil::ContactRole;
-use vschool_domain::{TrackerStatus, Upn, Urn, YearRegister};
-use vschool_store::{AuditAction, AuditObject, RegisterFilter};
+use vschool_domain::TrackerStatus;
+use vschool_store::{AuditAction, AuditObject};
 
-use super::{counts, pupils_at};
+use super::{counts, load_lines};
 use crate::audit;
-use crate::auth::{CurrentUser, Role, Scope};
+use crate::auth::CurrentUser;
 use crate::client::ClientAddr;
 use crate::components::{Cell, Crumb, SummaryRow, Table};
 use crate::error::AppError;
@@ -36,9 +32,16 @@ struct SchoolPage {
     previous: Table,
     contacts: Table,
     shows_pupils: bool,
+    /// The school's pupils' figures by group and by year group (aggregates of the pupils
+    /// listed, so a DSL sees them unsuppressed: they are their own pupils).
+    figures: Table,
+    year_groups: Table,
+    downloads: String,
+    /// The school's tracker and packs pages (issue 6).
+    portal: String,
 }
 
-fn pct(p: Option<vschool_domain::Percent>) -> String {
+pub fn pct(p: Option<vschool_domain::Percent>) -> String {
     p.map(|p| format!("{p}%"))
         .unwrap_or_else(|| "No marks".into())
 }
@@ -51,90 +54,15 @@ pub async fn show(
     who: CurrentUser,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    who.require(Role::sees_schools)?;
-    let urn = Urn::parse(&raw).map_err(|_| AppError::NotFound)?;
-    let today = state.clock().today();
-    let scope = Scope::for_user(who.user(), today);
-    if !scope.covers_school(urn) {
-        return Err(AppError::NotFound);
-    }
     let ix = index::current(&state).await?;
-    let setting = ix.setting(urn).ok_or(AppError::NotFound)?;
-
-    let pupils: Vec<&ChildEntry> = pupils_at(&ix, &scope, urn).collect();
+    let snapshot = state.snapshot().await?;
+    let school = load_lines(&state, &who, &ix, &snapshot, &raw)?;
+    let (urn, today, setting) = (school.urn, school.today, school.setting);
+    let pupils: Vec<&ChildEntry> = school.lines.iter().map(|l| l.child).collect();
     let by = counts(pupils.iter().copied(), today);
-
-    // This school's registers for this and last academic year, by pupil.
-    let this_year = AcademicYear::containing(today);
-    let mut registers: HashMap<Upn, Vec<YearRegister>> = HashMap::new();
-    for year in [this_year.previous(), this_year] {
-        for r in state
-            .store()
-            .registers(RegisterFilter::School(urn, year))
-            .await?
-        {
-            registers.entry(r.upn).or_default().push(r.register);
-        }
-    }
-
-    let mut current_rows = Vec::new();
-    let mut previous_rows = Vec::new();
-    for c in &pupils {
-        let Some(upn) = c.upn else { continue };
-        let regs = registers.get(&upn).map(Vec::as_slice).unwrap_or(&[]);
-        let f = period_figures(regs.iter(), &c.history, today);
-        let year_group = c
-            .enrolments
-            .iter()
-            .find(|e| e.urn == urn && e.on_roll(today))
-            .map(|e| e.nc_year.label())
-            .unwrap_or_default();
-        let name = Cell::link(c.display_name(), format!("/children/{}", c.id));
-        let pa = if f.year_to_date.persistent_absence() {
-            "Yes"
-        } else if f.year_to_date.possible() > 0 {
-            "No"
-        } else {
-            ""
-        };
-        match c.status_on(today) {
-            Some(TrackerStatus::Current(s)) => {
-                let worker = c
-                    .worker_on(today)
-                    .map(|a| format!("{} ({})", a.worker_name, a.worker_email))
-                    .unwrap_or_else(|| "None recorded".into());
-                current_rows.push(vec![
-                    name,
-                    Cell::text(year_group),
-                    Cell::text(s.label()),
-                    Cell::text(
-                        c.history
-                            .spell_start(s, today)
-                            .map(long_date)
-                            .unwrap_or_default(),
-                    ),
-                    Cell::text(worker),
-                    Cell::number(pct(f.year_to_date.attendance_pct())),
-                    Cell::number(pct(f.on_plan.attendance_pct())),
-                    Cell::text(pa),
-                ]);
-            }
-            Some(TrackerStatus::Ever6) => previous_rows.push(vec![
-                name,
-                Cell::text(year_group),
-                Cell::text(
-                    c.history
-                        .last_ended_on_or_before(today)
-                        .map(long_date)
-                        .unwrap_or_default(),
-                ),
-                Cell::number(pct(f.year_to_date.attendance_pct())),
-                Cell::text(pa),
-            ]),
-            None => {}
-        }
-    }
-
+    let (current_rows, previous_rows) = pupil_rows(&school.lines, today);
+    let figures = super::figures::by_group(&school);
+    let year_groups = super::figures::by_year_group(&school);
     let events: Vec<_> = pupils
         .iter()
         .map(|c| {
@@ -215,30 +143,106 @@ pub async fn show(
         ],
         current: Table {
             caption: String::new(),
-            head: vec![
-                Cell::text("Name"),
-                Cell::text("Year group"),
-                Cell::text("Status"),
-                Cell::text("Since"),
-                Cell::text("Allocated worker"),
-                Cell::number("Attendance this year"),
-                Cell::number("Attendance on plan"),
-                Cell::text("Persistent absence"),
-            ],
+            head: current_head(),
             rows: current_rows,
         },
         previous: Table {
             caption: String::new(),
-            head: vec![
-                Cell::text("Name"),
-                Cell::text("Year group"),
-                Cell::text("Last plan ended"),
-                Cell::number("Attendance this year"),
-                Cell::text("Persistent absence"),
-            ],
+            head: previous_head(),
             rows: previous_rows,
         },
         contacts,
         shows_pupils: true,
+        figures: figures.table(),
+        year_groups: year_groups.table(),
+        downloads: format!("/schools/{urn}/figures"),
+        portal: format!("/schools/{urn}"),
     })
+}
+
+/// One pupil of the school page with their figures at this school.
+pub struct PupilLine<'a> {
+    pub child: &'a ChildEntry,
+    pub year_group: vschool_domain::NcYear,
+    pub status: TrackerStatus,
+    pub figures: vschool_domain::PeriodFigures,
+}
+
+/// The rows of the two pupil tables: with a social worker now, and previously.
+pub fn pupil_rows(lines: &[PupilLine<'_>], today: time::Date) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
+    let mut current_rows = Vec::new();
+    let mut previous_rows = Vec::new();
+    for l in lines {
+        let c = l.child;
+        let f = &l.figures;
+        let name = Cell::link(c.display_name(), format!("/children/{}", c.id));
+        let pa = if f.year_to_date.persistent_absence() {
+            "Yes"
+        } else if f.year_to_date.possible() > 0 {
+            "No"
+        } else {
+            ""
+        };
+        let year_group = l.year_group.label();
+        match l.status {
+            TrackerStatus::Current(s) => {
+                let worker = c
+                    .worker_on(today)
+                    .map(|a| format!("{} ({})", a.worker_name, a.worker_email))
+                    .unwrap_or_else(|| "None recorded".into());
+                current_rows.push(vec![
+                    name,
+                    Cell::text(year_group),
+                    Cell::text(s.label()),
+                    Cell::text(
+                        c.history
+                            .spell_start(s, today)
+                            .map(long_date)
+                            .unwrap_or_default(),
+                    ),
+                    Cell::text(worker),
+                    Cell::number(pct(f.year_to_date.attendance_pct())),
+                    Cell::number(pct(f.on_plan.attendance_pct())),
+                    Cell::text(pa),
+                ]);
+            }
+            TrackerStatus::Ever6 => previous_rows.push(vec![
+                name,
+                Cell::text(year_group),
+                Cell::text(
+                    c.history
+                        .last_ended_on_or_before(today)
+                        .map(long_date)
+                        .unwrap_or_default(),
+                ),
+                Cell::number(pct(f.year_to_date.attendance_pct())),
+                Cell::text(pa),
+            ]),
+        }
+    }
+    (current_rows, previous_rows)
+}
+
+/// The pupil tables' headings.
+pub fn current_head() -> Vec<Cell> {
+    vec![
+        Cell::text("Name"),
+        Cell::text("Year group"),
+        Cell::text("Status"),
+        Cell::text("Since"),
+        Cell::text("Allocated worker"),
+        Cell::number("Attendance this year"),
+        Cell::number("Attendance on plan"),
+        Cell::text("Persistent absence"),
+    ]
+}
+
+pub fn previous_head() -> Vec<Cell> {
+    vec![
+        Cell::text("Name"),
+        Cell::text("Year group"),
+        Cell::text("Last plan ended"),
+        Cell::number("Attendance this year"),
+        Cell::text("Persistent absence"),
+    ]
 }

@@ -1,0 +1,157 @@
+//! Figures that are costly to compute and cheap to keep: the LA overview and the statistics
+//! documents, computed once per snapshot of the data and per request shape, then shared by
+//! every request until an import changes the data (DESIGN §7: pages answer in tens of
+//! milliseconds under dozens of concurrent users).
+//!
+//! Each entry is a once-cell: the first request computes it on the blocking pool while
+//! concurrent requests for the same entry wait for that one result instead of repeating it.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
+use vschool_analytics::overview::{Overview, OverviewRequest};
+use vschool_analytics::published::StatsReport;
+use vschool_analytics::snapshot::LaSnapshot;
+use vschool_analytics::stats::{Base, Breakdown};
+use vschool_domain::periods::ReportPeriod;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A statistics document's parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatsKey {
+    pub at: time::Date,
+    pub period: ReportPeriod,
+    pub by: Breakdown,
+    pub base: Base,
+    pub suppressed: bool,
+}
+
+/// Entries kept per kind before the oldest are dropped (filters make many shapes; each is
+/// small, but a crawler should not grow memory without bound).
+const MAX_ENTRIES: usize = 64;
+
+type Slot<T> = Arc<OnceCell<Arc<T>>>;
+
+#[derive(Default)]
+struct Entries {
+    /// The snapshot the entries were computed from: a new one empties the cache.
+    snapshot: Option<Arc<LaSnapshot>>,
+    overviews: HashMap<OverviewRequest, Slot<Overview>>,
+    stats: HashMap<StatsKey, Slot<String>>,
+    cohorts: HashMap<time::Date, Slot<vschool_domain::CohortCounts>>,
+}
+
+/// The cache `AppState` holds.
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<Entries>,
+}
+
+fn slot<K: Eq + Hash + Clone, T>(map: &mut HashMap<K, Slot<T>>, key: &K) -> Slot<T> {
+    if map.len() >= MAX_ENTRIES && !map.contains_key(key) {
+        map.clear();
+    }
+    map.entry(key.clone()).or_default().clone()
+}
+
+impl Cache {
+    /// The slot for a key, after emptying the cache if the snapshot changed.
+    fn with<R>(&self, snapshot: &Arc<LaSnapshot>, f: impl FnOnce(&mut Entries) -> R) -> R {
+        // A poisoned lock only means another request panicked while holding it; the map is
+        // still a valid cache.
+        let mut e = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let same = e
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| Arc::ptr_eq(s, snapshot));
+        if !same {
+            *e = Entries {
+                snapshot: Some(snapshot.clone()),
+                ..Entries::default()
+            };
+        }
+        f(&mut e)
+    }
+}
+
+async fn compute<T: Send + Sync + 'static>(
+    cell: Slot<T>,
+    snapshot: Arc<LaSnapshot>,
+    f: impl FnOnce(&LaSnapshot) -> T + Send + 'static,
+) -> Result<Arc<T>, AppError> {
+    cell.get_or_try_init(|| async move {
+        tokio::task::spawn_blocking(move || Arc::new(f(&snapshot)))
+            .await
+            .map_err(|_| AppError::internal("a figures computation failed"))
+    })
+    .await
+    .cloned()
+}
+
+/// The overview for a request, from the cache or computed now.
+pub async fn overview(state: &AppState, req: OverviewRequest) -> Result<Arc<Overview>, AppError> {
+    let snapshot = state.snapshot().await?;
+    let cell = state
+        .analysis()
+        .with(&snapshot, |e| slot(&mut e.overviews, &req));
+    compute(cell, snapshot, move |s| {
+        vschool_analytics::overview::build(s, &req)
+    })
+    .await
+}
+
+/// The statistics document as JSON text (`vschool stats --format json` without the final
+/// newline), from the cache or computed now.
+pub async fn stats_json(state: &AppState, key: StatsKey) -> Result<Arc<String>, AppError> {
+    let snapshot = state.snapshot().await?;
+    let cell = state
+        .analysis()
+        .with(&snapshot, |e| slot(&mut e.stats, &key));
+    compute(cell, snapshot, move |s| {
+        let report: StatsReport = vschool_analytics::published::report(
+            s,
+            key.at,
+            key.period,
+            key.by,
+            key.base,
+            key.suppressed,
+        );
+        serde_json::to_string(&report).unwrap_or_default()
+    })
+    .await
+}
+
+/// The headline cohort counts on a date (`Store::cohort_counts`' rule over the snapshot's
+/// children), from the cache or computed now.
+pub async fn cohort(
+    state: &AppState,
+    at: time::Date,
+) -> Result<Arc<vschool_domain::CohortCounts>, AppError> {
+    let snapshot = state.snapshot().await?;
+    let cell = state
+        .analysis()
+        .with(&snapshot, |e| slot(&mut e.cohorts, &at));
+    compute(cell, snapshot, move |s| {
+        vschool_domain::count_cohort(&s.data.children, at)
+    })
+    .await
+}
+
+/// Computes the overview most people open first (today, default filters), so the first
+/// visitor after a start does not wait for it. Errors are only logged: the page computes it
+/// again on demand.
+pub async fn warm(state: AppState) {
+    let today = state.clock().today();
+    let req =
+        crate::routes::overview::filters::Filters::read(&Default::default(), today).request(today);
+    if let Err(e) = overview(&state, req).await {
+        tracing::warn!(error = ?e, "warming the LA overview failed");
+    }
+}
