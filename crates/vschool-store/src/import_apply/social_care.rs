@@ -707,10 +707,10 @@ impl SocialCare {
         let mut pages = Pager::new("SELECT id, source_id, la_child_id, upn, upn_unknown, former_upn, unusable_upn, birth_date, sex, ethnicity FROM source_children", "reading social-care files");
         while let Some(rows) = pages.next(conn).await? {
             for r in &rows {
-                let la = la_id("source_children.la_child_id", get(&r, "la_child_id")?)?;
-                let ids = ids_from_row(&r, "source_children")?;
-                let unusable: Option<String> = get(&r, "unusable_upn")?;
-                if let Some(c) = source_child(&mut sources, &index, get(&r, "source_id")?, la) {
+                let la = la_id("source_children.la_child_id", get(r, "la_child_id")?)?;
+                let ids = ids_from_row(r, "source_children")?;
+                let unusable: Option<String> = get(r, "unusable_upn")?;
+                if let Some(c) = source_child(&mut sources, &index, get(r, "source_id")?, la) {
                     c.ids = ids;
                     c.unusable_upn = unusable;
                 }
@@ -722,15 +722,15 @@ impl SocialCare {
         );
         while let Some(rows) = pages.next(conn).await? {
             for r in &rows {
-                let la = la_id("source_plans.la_child_id", get(&r, "la_child_id")?)?;
-                let kind: String = get(&r, "kind")?;
-                let start: String = get(&r, "start_date")?;
+                let la = la_id("source_plans.la_child_id", get(r, "la_child_id")?)?;
+                let kind: String = get(r, "kind")?;
+                let start: String = get(r, "start_date")?;
                 let key = (
                     plan_kind("source_plans.kind", &kind)?,
                     parse_date("source_plans.start_date", &start)?,
                 );
-                let end = parse_opt_date("source_plans.end_date", get(&r, "end_date")?)?;
-                if let Some(c) = source_child(&mut sources, &index, get(&r, "source_id")?, la) {
+                let end = parse_opt_date("source_plans.end_date", get(r, "end_date")?)?;
+                if let Some(c) = source_child(&mut sources, &index, get(r, "source_id")?, la) {
                     c.plans.insert(key, end);
                 }
             }
@@ -738,9 +738,9 @@ impl SocialCare {
         let mut pages = Pager::new("SELECT id, source_id, la_child_id, start_date, end_date, legal_status, placement, reason_ceased FROM source_care_episodes", "reading social-care files");
         while let Some(rows) = pages.next(conn).await? {
             for r in &rows {
-                let la = la_id("source_care_episodes.la_child_id", get(&r, "la_child_id")?)?;
-                let (start, e) = episode_from_row(&r, "source_care_episodes")?;
-                if let Some(c) = source_child(&mut sources, &index, get(&r, "source_id")?, la) {
+                let la = la_id("source_care_episodes.la_child_id", get(r, "la_child_id")?)?;
+                let (start, e) = episode_from_row(r, "source_care_episodes")?;
+                if let Some(c) = source_child(&mut sources, &index, get(r, "source_id")?, la) {
                     c.episodes.insert(start, e);
                 }
             }
@@ -748,9 +748,9 @@ impl SocialCare {
         let mut pages = Pager::new("SELECT id, source_id, la_child_id, referral_date, closure_date, reason_for_closure, primary_need FROM source_cin_episodes", "reading social-care files");
         while let Some(rows) = pages.next(conn).await? {
             for r in &rows {
-                let la = la_id("source_cin_episodes.la_child_id", get(&r, "la_child_id")?)?;
-                let (referral, e) = cin_from_row(&r, "source_cin_episodes")?;
-                if let Some(c) = source_child(&mut sources, &index, get(&r, "source_id")?, la) {
+                let la = la_id("source_cin_episodes.la_child_id", get(r, "la_child_id")?)?;
+                let (referral, e) = cin_from_row(r, "source_cin_episodes")?;
+                if let Some(c) = source_child(&mut sources, &index, get(r, "source_id")?, la) {
                     c.cin.insert(referral, e);
                 }
             }
@@ -1255,9 +1255,9 @@ async fn load_derived(conn: &mut AnyConnection) -> Result<HashMap<LaChildId, Der
     let mut pages = Pager::new("SELECT id, la_child_id, upn, upn_unknown, former_upn, birth_date, sex, ethnicity FROM children", "reading children");
     while let Some(rows) = pages.next(conn).await? {
         for r in &rows {
-            let la = la_id("children.la_child_id", get(&r, "la_child_id")?)?;
-            let id: i64 = get(&r, "id")?;
-            let ids = ids_from_row(&r, "children")?;
+            let la = la_id("children.la_child_id", get(r, "la_child_id")?)?;
+            let id: i64 = get(r, "id")?;
+            let ids = ids_from_row(r, "children")?;
             by_id.insert(id, la.clone());
             derived.insert(
                 la,
@@ -1277,14 +1277,14 @@ async fn load_derived(conn: &mut AnyConnection) -> Result<HashMap<LaChildId, Der
     );
     while let Some(rows) = pages.next(conn).await? {
         for r in &rows {
-            let kind: String = get(&r, "kind")?;
-            let start: String = get(&r, "start_date")?;
+            let kind: String = get(r, "kind")?;
+            let start: String = get(r, "start_date")?;
             let key = (
                 plan_kind("plans.kind", &kind)?,
                 parse_date("plans.start_date", &start)?,
             );
-            let end = parse_opt_date("plans.end_date", get(&r, "end_date")?)?;
-            if let Some(c) = derived_child(&mut derived, &by_id, get(&r, "child_id")?) {
+            let end = parse_opt_date("plans.end_date", get(r, "end_date")?)?;
+            if let Some(c) = derived_child(&mut derived, &by_id, get(r, "child_id")?) {
                 c.data.plans.insert(key, end);
             }
         }
@@ -1292,8 +1292,8 @@ async fn load_derived(conn: &mut AnyConnection) -> Result<HashMap<LaChildId, Der
     let mut pages = Pager::new("SELECT id, child_id, start_date, end_date, legal_status, placement, reason_ceased FROM care_episodes", "reading looked-after episodes");
     while let Some(rows) = pages.next(conn).await? {
         for r in &rows {
-            let (start, e) = episode_from_row(&r, "care_episodes")?;
-            if let Some(c) = derived_child(&mut derived, &by_id, get(&r, "child_id")?) {
+            let (start, e) = episode_from_row(r, "care_episodes")?;
+            if let Some(c) = derived_child(&mut derived, &by_id, get(r, "child_id")?) {
                 c.data.episodes.insert(start, e);
             }
         }
@@ -1301,8 +1301,8 @@ async fn load_derived(conn: &mut AnyConnection) -> Result<HashMap<LaChildId, Der
     let mut pages = Pager::new("SELECT id, child_id, referral_date, closure_date, reason_for_closure, primary_need FROM cin_episodes", "reading CIN episodes");
     while let Some(rows) = pages.next(conn).await? {
         for r in &rows {
-            let (referral, e) = cin_from_row(&r, "cin_episodes")?;
-            if let Some(c) = derived_child(&mut derived, &by_id, get(&r, "child_id")?) {
+            let (referral, e) = cin_from_row(r, "cin_episodes")?;
+            if let Some(c) = derived_child(&mut derived, &by_id, get(r, "child_id")?) {
                 c.data.cin.insert(referral, e);
             }
         }
