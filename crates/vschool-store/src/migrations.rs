@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "import_problems",
         sql: include_str!("../migrations/0022_import_problems.sql"),
     },
+    Migration {
+        version: 23,
+        name: "social_care_sources_backfill",
+        sql: include_str!("../migrations/0023_social_care_sources_backfill.sql"),
+    },
     // 0030–0039: packs and notifications (src/packs.rs, src/outbox.rs, src/subscriptions.rs).
     Migration {
         version: 30,

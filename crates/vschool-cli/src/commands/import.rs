@@ -234,15 +234,16 @@ impl Bar {
 
 impl ImportProgress for Bar {
     fn start_file(&self, name: &str, bytes: u64) {
+        // Under 80 columns, so the bar never wraps and redraws on two lines.
         if let Ok(style) = ProgressStyle::with_template(
-            "{msg:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            "reading {msg:26!} [{bar:16}] {bytes:>10}/{total_bytes} {eta:>3}",
         ) {
             self.bar.set_style(style.progress_chars("=> "));
         }
         self.bar.disable_steady_tick();
+        self.bar.set_message(name.to_owned());
         self.bar.set_length(bytes);
         self.bar.set_position(0);
-        self.bar.set_message(format!("reading {name}"));
     }
 
     fn advance(&self, bytes: u64) {

@@ -2,7 +2,7 @@
 //! data-quality page.
 
 use sqlx::AnyConnection;
-use vschool_import::{FileReport, Location, Problem, Severity};
+use vschool_import::{FileReport, Location, Problem, Severity, DEFAULT_PROBLEM_CAP};
 
 use crate::db::Store;
 use crate::error::{Context, Result};
@@ -14,7 +14,9 @@ const TABLE: TableKey = TableKey {
     key: "id",
 };
 
-/// Keeps the problems `report` lists for the file recorded as import `import_id`.
+/// Keeps the problems `report` lists for the file recorded as import `import_id`: the first
+/// [`DEFAULT_PROBLEM_CAP`] (errors first), however many the import was asked to list (a
+/// `--problems-csv` import of a garbage file could otherwise store millions of rows).
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     import_id: i64,
@@ -22,6 +24,7 @@ pub(crate) async fn insert(
 ) -> Result<u64> {
     let rows: Vec<[Val; 9]> = report
         .problems()
+        .take(DEFAULT_PROBLEM_CAP)
         .map(|p| {
             let (line, element) = match &p.location {
                 Location::File => (None, None),

@@ -1309,3 +1309,51 @@ async fn load_derived(conn: &mut AnyConnection) -> Result<HashMap<LaChildId, Der
     }
     Ok(derived)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrations::MIGRATIONS;
+    use crate::testing::fixtures::cohort_dataset;
+    use crate::Store;
+
+    /// A database whose children were loaded before migration 0020 gets them back as its
+    /// oldest source from migration 0023, so an import merges with them.
+    #[tokio::test]
+    async fn children_held_before_sources_existed_become_the_dataset_source() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("b.db").display());
+        let store = Store::connect(&url).await.expect("opens");
+        let dataset = cohort_dataset();
+        store.replace_with_dataset(&dataset).await.expect("loads");
+        let mut conn = store.pool.acquire().await.expect("a connection");
+        // As a database built before 0020 was: children, no sources.
+        sqlx::query("DELETE FROM social_care_sources")
+            .execute(&mut *conn)
+            .await
+            .expect("deletes");
+        let backfill = MIGRATIONS
+            .iter()
+            .find(|m| m.version == 23)
+            .expect("migration 0023");
+        let sql = crate::migrate::render(backfill.sql, store.backend());
+        sqlx::Executor::execute(&mut *conn, sql.as_str())
+            .await
+            .expect("runs");
+        let care = SocialCare::load(&mut conn).await.expect("loads");
+        assert_eq!(care.sources.len(), 1);
+        assert_eq!(care.sources[0].kind, SourceKind::Dataset);
+        assert_eq!(care.sources[0].children.len(), dataset.children.len());
+        // The source says exactly what the derived rows hold.
+        let ordered = care.ordered();
+        for (la, d) in &care.derived {
+            assert_eq!(
+                SocialCare::merge(&ordered, la).as_ref(),
+                Some(&d.data),
+                "{la}"
+            );
+        }
+        drop(conn);
+        store.close().await;
+    }
+}
