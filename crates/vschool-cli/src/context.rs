@@ -44,10 +44,7 @@ pub async fn load_snapshot(store: &Store) -> anyhow::Result<LaSnapshot> {
 
 /// The actor the audit records for a command run by a person at a terminal.
 pub fn cli_actor() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
+    vschool_store::Actor::at_terminal().actor
 }
 
 /// An audit event for a CLI action on child-level data.

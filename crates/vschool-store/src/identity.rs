@@ -40,7 +40,21 @@ pub struct Actor {
     pub from: String,
 }
 
+/// The operating-system user running a command, for the audit trail's `cli:<os user>`
+/// (`USER`, else `LOGNAME`, else `USERNAME`, else `unknown`). The one place that knows how.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 impl Actor {
+    /// The person running this command, as [`Actor::cli`] names them.
+    pub fn at_terminal() -> Actor {
+        Actor::cli(&os_user())
+    }
+
     /// A person at the command line: `cli:<os user>`, role `cli`, from `cli`.
     pub fn cli(os_user: &str) -> Actor {
         Actor {

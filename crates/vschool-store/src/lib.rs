@@ -57,7 +57,8 @@ pub use contacts::StoredContact;
 pub use db::{Backend, Store, Tx};
 pub use error::{redact_url, Result, StoreError};
 pub use identity::{
-    Actor, ReviewChild, ReviewFilter, ReviewPair, ReviewPupil, ReviewStatus, UpnClaim, UpnConflict,
+    os_user, Actor, ReviewChild, ReviewFilter, ReviewPair, ReviewPupil, ReviewStatus, UpnClaim,
+    UpnConflict,
 };
 pub use import_apply::{
     FileResult, FileSource, ImportFile, ImportKind, ImportProgress, ImportRequest, ImportResult,

@@ -57,9 +57,7 @@ pub struct Actor {
 impl Actor {
     /// The person running the `vschool` command (DESIGN §8: audited as `cli:<os user>`).
     pub fn cli() -> Actor {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".to_owned());
+        let user = vschool_store::os_user();
         Actor {
             name: format!("cli:{user}"),
             role: "cli".to_owned(),
