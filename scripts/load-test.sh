@@ -24,8 +24,13 @@ work="$(mktemp -d)"
 db="sqlite://$work/large.db"
 
 command -v wrk >/dev/null || { echo "load-test: install wrk (apt-get install wrk)" >&2; exit 1; }
-cargo build --release -p vschool-cli
-bin="$root/target/release/vschool"
+# VSCHOOL_BIN: an already-built binary to measure (default: build the release binary).
+if [ -n "${VSCHOOL_BIN:-}" ]; then
+  bin="$VSCHOOL_BIN"
+else
+  cargo build --release -p vschool-cli
+  bin="$root/target/release/vschool"
+fi
 
 # The large demo LA, served on loopback; the demo prints one ready account per role.
 "$bin" --db "$db" demo --size large --today 2025-03-14 --bind "127.0.0.1:$PORT" \

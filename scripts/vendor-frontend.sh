@@ -27,6 +27,7 @@ mkdir -p "$dist"
 gf="node_modules/govuk-frontend/dist/govuk"
 cp "$gf/govuk-frontend.min.js" "$dist/govuk-frontend.min.js"
 cp app.js "$dist/app.js"
+cp progress.js "$dist/progress.js"
 cp favicon.svg "$dist/favicon.svg"
 # No GOV.UK images or fonts are copied: the only image the compiled CSS could reference is the
 # crown, which the URL handler removes, and Arial needs no font files.
@@ -48,7 +49,7 @@ version_of() { node -p "require('./node_modules/$1/package.json').version"; }
   echo "sass = \"$(version_of sass)\""
   echo
   echo "[files]"
-  for f in app.css app.js favicon.svg govuk-frontend.min.js; do
+  for f in app.css app.js favicon.svg govuk-frontend.min.js progress.js; do
     echo "\"$f\" = \"$(sha256sum "$dist/$f" | cut -d' ' -f1)\""
   done
 } > "$dist/VENDOR.toml"

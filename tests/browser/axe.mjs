@@ -100,7 +100,8 @@ async function visit (page, name, path, { status = 200 } = {}) {
 // One entry of a role's page list: visit `path`; then optionally follow the first link
 // matching `follow`, or fill in `fill` ({selector: value}), choose `select` ({selector:
 // value}), attach `upload` ({selector: {name, text}}) and click `submit`. With `settle`, a
-// page that refreshes itself (an import's progress) is reloaded until it stops, then checked.
+// page that shows background work and loads itself again when it is over (an import's
+// progress: progress.js polls its JSON) is waited for until it has, then checked.
 async function step (page, name, p) {
   if (!p.follow && !p.submit) {
     await visit(page, name, p.path, { status: p.status || 200 })
@@ -123,11 +124,11 @@ async function step (page, name, p) {
     await page.setInputFiles(selector, { name: f.name, mimeType: 'text/csv', buffer: Buffer.from(f.text) })
   }
   const [res] = await Promise.all([page.waitForNavigation(), page.click(p.submit)])
-  let got = res ? res.status() : 0
-  for (let i = 0; p.settle && i < 30 && await page.$('meta[http-equiv="refresh"]'); i++) {
-    await page.waitForTimeout(500)
-    const again = await page.reload({ waitUntil: 'load' })
-    got = again ? again.status() : 0
+  const got = res ? res.status() : 0
+  if (p.settle) {
+    // The script reloads the page when the work is over; the result has no progress bar.
+    await page.waitForSelector('[data-module="app-progress"][data-progress-reload]', { state: 'detached', timeout: 30000 })
+    await page.waitForLoadState('load')
   }
   if (got !== (p.status || 200)) {
     results.push({ name, url: page.url(), violations: [], error: `status ${got}` })

@@ -422,3 +422,50 @@ fn stats_by_status_on_both_bases() {
     // 1, 2, 3, 4, 6, 8 = 6 pupils.
     assert_eq!(all.units, 6);
 }
+
+/// The summary sheet's figures, from one pass over the units, are exactly the statistics by
+/// status (the LA) and by school — including the dual-registered pupil at both schools.
+#[test]
+fn summary_comparisons_equal_the_statistics_by_status_and_by_school() {
+    use vschool_analytics::stats::{GroupFigures, StatsRow};
+    use vschool_analytics::tracker::summary::Comparisons;
+    use vschool_analytics::tracker::GROUPS;
+    use vschool_domain::TrackerStatus;
+    fn by_status(rows: &[StatsRow], group: &str) -> Vec<(TrackerStatus, GroupFigures)> {
+        GROUPS
+            .iter()
+            .map(|g| {
+                let f = rows
+                    .iter()
+                    .find(|r| r.group == group && r.status == StatusGroup::of(*g))
+                    .map(|r| r.figures)
+                    .unwrap_or_default();
+                (*g, f)
+            })
+            .collect()
+    }
+    let data = dataset();
+    let urns: Vec<Urn> = data.settings.iter().map(|s| s.urn).collect();
+    let snap = LaSnapshot::new(data);
+    let c = Comparisons::new(&snap, AT, "Northshire");
+    let period = ReportPeriod::YearToDate;
+    let la = stats(&snap, AT, period, Breakdown::Status, Base::Enrolment);
+    assert_eq!(c.la(), by_status(&la, "").as_slice());
+    let schools = stats(&snap, AT, period, Breakdown::School, Base::Enrolment);
+    let mut with_pupils = 0;
+    for urn in urns {
+        let expected = by_status(&schools, &urn.to_string());
+        with_pupils += usize::from(expected.iter().any(|(_, f)| f.units > 0));
+        assert_eq!(c.school(urn), expected, "school {urn}");
+    }
+    assert!(with_pupils >= 2, "the dual-registered pupil's two schools");
+    // A school's CIN row counts pupil 2 there; the LA's counts both enrolments.
+    let cin = |rows: &[(TrackerStatus, GroupFigures)]| {
+        rows.iter()
+            .find(|(g, _)| StatusGroup::of(*g) == StatusGroup::Cin)
+            .map(|(_, f)| f.units)
+    };
+    assert_eq!(cin(c.la()), Some(2));
+    let t = tracker::build(&snap, urn(100001), AT, &NoTargets).expect("a tracker");
+    assert!(c.workbook(&t).expect("xlsx").starts_with(b"PK"));
+}

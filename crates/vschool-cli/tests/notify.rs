@@ -30,6 +30,18 @@ fn vschool(url: &str, smtp: Option<&str>, args: &[&str]) -> Output {
     c.output().expect("runs vschool")
 }
 
+/// `vschool notify packs --half-term 2024/25-3` through `smtp`, which must succeed; its
+/// standard output.
+fn send_packs(url: &str, smtp: &TestSmtpServer) -> String {
+    let out = vschool(
+        url,
+        Some(&smtp.url()),
+        &["notify", "packs", "--half-term", "2024/25-3"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -78,13 +90,7 @@ async fn notify_packs_end_to_end(url: String) {
 
     // The run: Sam (subscribed by hand) and Dee (imported as the DSL) have no accounts yet:
     // each gets an account email and the pack email.
-    let out = vschool(
-        &url,
-        Some(&smtp.url()),
-        &["notify", "packs", "--half-term", "2024/25-3"],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "4 sent, 0 to retry, 0 failed.\n");
+    assert_eq!(send_packs(&url, &smtp), "4 sent, 0 to retry, 0 failed.\n");
     let got = smtp.received();
     assert_eq!(got.len(), 4);
     for who in ["sam@hilltop.example", "dsl@hilltop.example"] {
@@ -120,13 +126,7 @@ async fn notify_packs_end_to_end(url: String) {
     }
 
     // Again: everyone already has it.
-    let out = vschool(
-        &url,
-        Some(&smtp.url()),
-        &["notify", "packs", "--half-term", "2024/25-3"],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "0 sent, 0 to retry, 0 failed.\n");
+    assert_eq!(send_packs(&url, &smtp), "0 sent, 0 to retry, 0 failed.\n");
     assert_eq!(smtp.received().len(), 4);
 
     // --resend with the server down: queued for a retry, and the exit status says so.
@@ -152,13 +152,7 @@ async fn notify_packs_end_to_end(url: String) {
         text(&out.stderr)
     );
     // The next run (server up) delivers it.
-    let out = vschool(
-        &url,
-        Some(&smtp.url()),
-        &["notify", "packs", "--half-term", "2024/25-3"],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "2 sent, 0 to retry, 0 failed.\n");
+    assert_eq!(send_packs(&url, &smtp), "2 sent, 0 to retry, 0 failed.\n");
     assert_eq!(smtp.received().len(), 6);
 
     // A bad half term says how to write one.

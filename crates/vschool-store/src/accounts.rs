@@ -61,6 +61,30 @@ pub struct SessionRecord {
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
     pub revoked_at: Option<OffsetDateTime>,
+    /// How the first factor was given: `password` or `oidc` (migration 0011).
+    pub first_factor: String,
+}
+
+/// A live session as the user-admin page lists it: never the session id, only the hash
+/// it is stored under (which cannot be turned back into a cookie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub token_hash: String,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    /// The address the session was started from.
+    pub origin: String,
+    pub second_factor: bool,
+    pub first_factor: String,
+}
+
+/// A one-time set-password link as stored: whose it is and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordLinkRecord {
+    pub user_id: i64,
+    /// `set` (a new account's or the Virtual School Head's link) or `reset` (emailed from
+    /// "Forgotten your password?").
+    pub purpose: String,
 }
 
 /// An API token as stored (never the token itself).
@@ -76,6 +100,16 @@ pub struct ApiTokenRecord {
 
 const ACCOUNT_COLUMNS: &str = "id, email, name, role, worker_email, password_hash, totp_secret, \
      created_at, last_sign_in_at, disabled_at";
+
+/// A `LIKE … ESCAPE '\\'` pattern matching text that starts with `prefix`, with the
+/// prefix's own wildcards escaped: the same on both databases.
+fn like_prefix(prefix: &str) -> String {
+    let escaped = prefix
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("{escaped}%")
+}
 
 fn opt_timestamp(what: &'static str, raw: Option<String>) -> Result<Option<OffsetDateTime>> {
     raw.map(|r| parse_timestamp(what, &r)).transpose()
@@ -151,6 +185,21 @@ fn session_from_row(r: &AnyRow) -> Result<SessionRecord> {
         created_at: parse_timestamp("web_sessions.created_at", &created)?,
         last_seen_at: parse_timestamp("web_sessions.last_seen_at", &seen)?,
         revoked_at: opt_timestamp("web_sessions.revoked_at", get(r, "revoked_at")?)?,
+        first_factor: get(r, "first_factor")?,
+    })
+}
+
+fn session_summary_from_row(r: &AnyRow) -> Result<SessionSummary> {
+    let created: String = get(r, "created_at")?;
+    let seen: String = get(r, "last_seen_at")?;
+    let second: i64 = get(r, "second_factor")?;
+    Ok(SessionSummary {
+        token_hash: get(r, "token_hash")?,
+        created_at: parse_timestamp("web_sessions.created_at", &created)?,
+        last_seen_at: parse_timestamp("web_sessions.last_seen_at", &seen)?,
+        origin: get(r, "origin")?,
+        second_factor: second != 0,
+        first_factor: get(r, "first_factor")?,
     })
 }
 
@@ -325,21 +374,94 @@ impl Store {
         Ok((get(&by_account, "n")?, get(&by_origin, "n")?))
     }
 
+    /// Audit events of one action whose detail starts with `detail_prefix`, recorded since
+    /// `since`: (by this actor, from this address). Rate limits of things other than
+    /// sign-in (asking for a password-reset email) count their own events this way.
+    pub async fn audit_attempts_since(
+        &self,
+        actor: &str,
+        origin: &str,
+        action: &str,
+        detail_prefix: &str,
+        since: OffsetDateTime,
+    ) -> Result<(i64, i64)> {
+        let since = timestamp_text(since);
+        let pattern = like_prefix(detail_prefix);
+        let by_account = sqlx::query(
+            "SELECT COUNT(*) AS n FROM audit_events \
+             WHERE actor = $1 AND action = $2 AND at >= $3 AND detail LIKE $4 ESCAPE '\\'",
+        )
+        .bind(actor.to_owned())
+        .bind(action.to_owned())
+        .bind(since.clone())
+        .bind(pattern.clone())
+        .fetch_one(&self.pool)
+        .await
+        .ctx("counting recent attempts")?;
+        let by_origin = sqlx::query(
+            "SELECT COUNT(*) AS n FROM audit_events \
+             WHERE origin = $1 AND action = $2 AND at >= $3 AND detail LIKE $4 ESCAPE '\\'",
+        )
+        .bind(origin.to_owned())
+        .bind(action.to_owned())
+        .bind(since)
+        .bind(pattern)
+        .fetch_one(&self.pool)
+        .await
+        .ctx("counting recent attempts")?;
+        Ok((get(&by_account, "n")?, get(&by_origin, "n")?))
+    }
+
+    // ---- encrypted second-factor secrets (migration 0011) --------------------------------
+
+    /// Accounts whose TOTP secret is still stored as it was before secrets were encrypted
+    /// (anything not starting with `prefix`), to encrypt them.
+    pub async fn totp_secrets_without_prefix(&self, prefix: &str) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, totp_secret FROM users \
+             WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE $1 ESCAPE '\\' ORDER BY id",
+        )
+        .bind(like_prefix(prefix))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading second-factor secrets")?;
+        rows.iter()
+            .map(|r| Ok((get(r, "id")?, get(r, "totp_secret")?)))
+            .collect()
+    }
+
+    /// Replaces an account's stored TOTP secret with another form of the same secret, only
+    /// if it is still `old` (so a concurrent enrolment or reset is never overwritten).
+    pub async fn account_replace_totp_secret(&self, id: i64, old: &str, new: &str) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3")
+                .bind(new.to_owned())
+                .bind(id)
+                .bind(old.to_owned())
+                .execute(&self.pool)
+                .await
+                .ctx("encrypting a second-factor secret")?;
+        Ok(done.rows_affected() == 1)
+    }
+
     // ---- one-time set-password links ----------------------------------------------------
 
+    /// A new link; `purpose` is `set` or `reset` (see [`PasswordLinkRecord`]).
     pub async fn password_link_create(
         &self,
         token_hash: &str,
         user_id: i64,
+        purpose: &str,
         at: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO password_links (token_hash, user_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO password_links (token_hash, user_id, purpose, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(token_hash.to_owned())
         .bind(user_id)
+        .bind(purpose.to_owned())
         .bind(timestamp_text(at))
         .bind(timestamp_text(expires_at))
         .execute(&self.pool)
@@ -364,6 +486,30 @@ impl Store {
         .await
         .ctx("reading a set-password link")?;
         row.map(|r| get(&r, "user_id")).transpose()
+    }
+
+    /// A link that exists, is unused and has not expired at `now`: whose and what for.
+    pub async fn password_link_get(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<PasswordLinkRecord>> {
+        let row = sqlx::query(
+            "SELECT user_id, purpose FROM password_links \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash.to_owned())
+        .bind(timestamp_text(now))
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading a set-password link")?;
+        row.map(|r| {
+            Ok(PasswordLinkRecord {
+                user_id: get(&r, "user_id")?,
+                purpose: get(&r, "purpose")?,
+            })
+        })
+        .transpose()
     }
 
     /// Uses a link up and sets the password in one transaction: returns the account id, or
@@ -419,24 +565,28 @@ impl Store {
 
     // ---- sessions -----------------------------------------------------------------------
 
+    /// A new session whose first factor (`password` or `oidc`) was just given; the second
+    /// factor is still to come.
     pub async fn session_create(
         &self,
         token_hash: &str,
         user_id: i64,
         csrf_token: &str,
         origin: &str,
+        first_factor: &str,
         at: OffsetDateTime,
     ) -> Result<()> {
         let at = timestamp_text(at);
         sqlx::query(
-            "INSERT INTO web_sessions (token_hash, user_id, csrf_token, second_factor, created_at, last_seen_at, origin) \
-             VALUES ($1, $2, $3, 0, $4, $4, $5)",
+            "INSERT INTO web_sessions (token_hash, user_id, csrf_token, second_factor, created_at, last_seen_at, origin, first_factor) \
+             VALUES ($1, $2, $3, 0, $4, $4, $5, $6)",
         )
         .bind(token_hash.to_owned())
         .bind(user_id)
         .bind(csrf_token.to_owned())
         .bind(at)
         .bind(origin.to_owned())
+        .bind(first_factor.to_owned())
         .execute(&self.pool)
         .await
         .ctx("starting a session")?;
@@ -445,7 +595,7 @@ impl Store {
 
     pub async fn session_get(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
         let row = sqlx::query(
-            "SELECT user_id, csrf_token, second_factor, pending_totp_secret, created_at, last_seen_at, revoked_at \
+            "SELECT user_id, csrf_token, second_factor, pending_totp_secret, created_at, last_seen_at, revoked_at, first_factor \
              FROM web_sessions WHERE token_hash = $1",
         )
         .bind(token_hash.to_owned())
@@ -526,6 +676,49 @@ impl Store {
         .await
         .ctx("ending an account's sessions")?;
         Ok(done.rows_affected())
+    }
+
+    /// An account's sessions that are not revoked, were seen at or after `seen_since` and
+    /// started at or after `started_since` (the idle and absolute limits): newest first.
+    pub async fn sessions_of_user(
+        &self,
+        user_id: i64,
+        seen_since: OffsetDateTime,
+        started_since: OffsetDateTime,
+    ) -> Result<Vec<SessionSummary>> {
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at, last_seen_at, origin, second_factor, first_factor \
+             FROM web_sessions \
+             WHERE user_id = $1 AND revoked_at IS NULL AND last_seen_at >= $2 AND created_at >= $3 \
+             ORDER BY created_at DESC, token_hash",
+        )
+        .bind(user_id)
+        .bind(timestamp_text(seen_since))
+        .bind(timestamp_text(started_since))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading an account's sessions")?;
+        rows.iter().map(session_summary_from_row).collect()
+    }
+
+    /// Ends one session of an account; false if it was not live (or not theirs).
+    pub async fn session_revoke_of_user(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE web_sessions SET revoked_at = $1 \
+             WHERE user_id = $2 AND token_hash = $3 AND revoked_at IS NULL",
+        )
+        .bind(timestamp_text(at))
+        .bind(user_id)
+        .bind(token_hash.to_owned())
+        .execute(&self.pool)
+        .await
+        .ctx("ending a session")?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Sessions of an account not revoked and seen at or after `seen_since`.
@@ -613,6 +806,25 @@ impl Store {
         .await
         .ctx("reading API tokens")?;
         rows.iter().map(token_from_row).collect()
+    }
+
+    /// Revokes one live token of an account; false if it was already revoked (or not theirs).
+    pub async fn api_token_revoke(
+        &self,
+        user_id: i64,
+        id: i64,
+        at: OffsetDateTime,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(timestamp_text(at))
+        .bind(id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .ctx("revoking an API token")?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Revokes every live token of an account; returns how many.

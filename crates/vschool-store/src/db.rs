@@ -52,6 +52,8 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// The URL as given, password redacted, for messages.
     pub(crate) url: String,
+    /// Commits the audit events of concurrent requests together (see `audit_writer`).
+    pub(crate) audit_writer: crate::audit_writer::AuditWriter,
 }
 
 /// A write transaction. Repository methods that change data exist on [`Tx`] too, so one
@@ -124,6 +126,7 @@ impl Store {
             pool,
             backend,
             url: shown,
+            audit_writer: Default::default(),
         };
         crate::migrate::run(&store).await?;
         Ok(store)

@@ -69,6 +69,11 @@ pub enum StoreError {
     #[error("{reason}")]
     Refused { reason: String },
 
+    /// The audit writer could not commit (see `audit_writer`); what was asked for is not
+    /// shown, since it could not be audited.
+    #[error("the audit trail could not be written ({reason}); try again, and if it persists check the database")]
+    AuditNotRecorded { reason: String },
+
     #[error(
         "the database holds a value vschool cannot read in {what}: {value:?} ({reason}); was \
          it edited by hand? Re-importing the source file puts it right"

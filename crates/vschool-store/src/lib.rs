@@ -26,6 +26,7 @@
 mod accounts;
 mod attendance;
 mod audit;
+mod audit_writer;
 mod children;
 mod cohort;
 mod contacts;
@@ -49,7 +50,9 @@ mod subscriptions;
 pub mod testing;
 mod web;
 
-pub use accounts::{Account, ApiTokenRecord, NewAccount, SessionRecord};
+pub use accounts::{
+    Account, ApiTokenRecord, NewAccount, PasswordLinkRecord, SessionRecord, SessionSummary,
+};
 pub use attendance::RegisterFilter;
 pub use audit::{AuditAction, AuditEvent, AuditObject, Stored};
 pub use children::link_source;
@@ -66,7 +69,9 @@ pub use import_apply::{
 };
 pub use imports::{ImportOutcome, ImportRecord};
 pub use outbox::{Attempt, Delivery, DeliveryStatus, NewDelivery, OutboxKind};
-pub use packs::{HalfTermDates, NewPack, StoredPack, StoredTarget, TargetFor};
+pub use packs::{
+    HalfTermDates, NewPack, PackRead, PackSummary, StoredPack, StoredTarget, TargetFor,
+};
 pub use subscriptions::{NewRequest, RequestStatus, Subscriber, SubscriptionRequest};
 /// The problem types of import results, from `vschool-import`.
 pub use vschool_import::{FileReport, Location, Problem, Severity};

@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts_and_sessions",
         sql: include_str!("../migrations/0010_accounts_and_sessions.sql"),
     },
+    Migration {
+        version: 11,
+        name: "reset_links_and_sign_in_methods",
+        sql: include_str!("../migrations/0011_reset_links_and_sign_in_methods.sql"),
+    },
     // 0020–0029: imports and identity review (src/import_apply, src/identity.rs).
     Migration {
         version: 20,
@@ -84,6 +89,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 30,
         name: "packs_and_notifications",
         sql: include_str!("../migrations/0030_packs_and_notifications.sql"),
+    },
+    Migration {
+        version: 31,
+        name: "pack_reads",
+        sql: include_str!("../migrations/0031_pack_reads.sql"),
     },
 ];
 

@@ -47,6 +47,31 @@ pub struct StoredPack {
     pub content: String,
 }
 
+/// One version of a school's pack without its content (the lists of packs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackSummary {
+    pub id: i64,
+    pub urn: Urn,
+    /// `2024/25-3`.
+    pub half_term: String,
+    pub version: i64,
+    pub as_at: Date,
+    pub default_dates: bool,
+    pub built_at: OffsetDateTime,
+    pub pupils: i64,
+}
+
+/// When a school last read one of its packs (migration 0031).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackRead {
+    pub urn: Urn,
+    /// The half term of the pack read last.
+    pub half_term: String,
+    pub at: OffsetDateTime,
+    /// The reader's email.
+    pub by: String,
+}
+
 /// What storing a new pack version needs (the version number is the next free one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPack {
@@ -101,6 +126,22 @@ fn pack_from_row(r: &AnyRow) -> Result<StoredPack> {
         built_at: parse_timestamp("packs.built_at", &built)?,
         pupils: get(r, "pupils")?,
         content: get(r, "content")?,
+    })
+}
+
+fn summary_from_row(r: &AnyRow) -> Result<PackSummary> {
+    let as_at: String = get(r, "as_at")?;
+    let built: String = get(r, "built_at")?;
+    let default_dates: i64 = get(r, "default_dates")?;
+    Ok(PackSummary {
+        id: get(r, "id")?,
+        urn: urn_of("packs.urn", get(r, "urn")?)?,
+        half_term: get(r, "half_term")?,
+        version: get(r, "version")?,
+        as_at: parse_date("packs.as_at", &as_at)?,
+        default_dates: default_dates != 0,
+        built_at: parse_timestamp("packs.built_at", &built)?,
+        pupils: get(r, "pupils")?,
     })
 }
 
@@ -292,6 +333,81 @@ impl Store {
             .await
             .ctx("reading a pack's versions")?;
         rows.iter().map(pack_from_row).collect()
+    }
+
+    /// Every version of every pack of a school, without their content: newest half term
+    /// first, then newest version first.
+    pub async fn pack_summaries(&self, urn: Urn) -> Result<Vec<PackSummary>> {
+        let rows = sqlx::query(
+            "SELECT id, urn, half_term, version, as_at, default_dates, built_at, pupils \
+             FROM packs WHERE urn = $1 ORDER BY as_at DESC, half_term DESC, version DESC",
+        )
+        .bind(i64::from(urn.get()))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading a school's packs")?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    // ---- reads by schools -----------------------------------------------------------
+
+    /// Records that someone of the school read (opened or downloaded) its pack for a half
+    /// term. The caller decides whose reads count (the school's own staff).
+    pub async fn pack_read(
+        &self,
+        urn: Urn,
+        half_term: &str,
+        by: &str,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        let at = timestamp_text(at);
+        sqlx::query(
+            "INSERT INTO pack_reads (urn, half_term, first_read_at, last_read_at, last_read_by, reads) \
+             VALUES ($1, $2, $3, $4, $5, 1) \
+             ON CONFLICT (urn, half_term) DO UPDATE SET \
+             last_read_at = CASE WHEN excluded.last_read_at > pack_reads.last_read_at \
+                 THEN excluded.last_read_at ELSE pack_reads.last_read_at END, \
+             last_read_by = CASE WHEN excluded.last_read_at > pack_reads.last_read_at \
+                 THEN excluded.last_read_by ELSE pack_reads.last_read_by END, \
+             reads = pack_reads.reads + 1",
+        )
+        .bind(i64::from(urn.get()))
+        .bind(half_term.to_owned())
+        .bind(at.clone())
+        .bind(at)
+        .bind(by.trim().to_lowercase())
+        .execute(&self.pool)
+        .await
+        .ctx("recording that a school read its pack")?;
+        Ok(())
+    }
+
+    /// Each school's latest read of any of its packs, by URN (schools that never read one
+    /// are absent).
+    pub async fn pack_last_reads(&self) -> Result<Vec<PackRead>> {
+        let rows = sqlx::query(
+            "SELECT urn, half_term, last_read_at, last_read_by FROM pack_reads \
+             ORDER BY urn, last_read_at DESC",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading when schools last read their packs")?;
+        let mut out: Vec<PackRead> = Vec::new();
+        for r in &rows {
+            let urn = urn_of("pack_reads.urn", get(r, "urn")?)?;
+            // Newest first within a school: the first row of each school is its latest.
+            if out.last().is_some_and(|p| p.urn == urn) {
+                continue;
+            }
+            let at: String = get(r, "last_read_at")?;
+            out.push(PackRead {
+                urn,
+                half_term: get(r, "half_term")?,
+                at: parse_timestamp("pack_reads.last_read_at", &at)?,
+                by: get(r, "last_read_by")?,
+            });
+        }
+        Ok(out)
     }
 
     // ---- aspirational targets -------------------------------------------------------

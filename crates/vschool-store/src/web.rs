@@ -30,6 +30,17 @@ impl Store {
             .collect()
     }
 
+    /// The file of a SQLite database (`None` for PostgreSQL or an in-memory database): the
+    /// web service keeps its key file beside it.
+    pub fn database_file(&self) -> Option<std::path::PathBuf> {
+        match self.backend {
+            crate::db::Backend::Sqlite if !self.url.contains("mode=memory") => {
+                crate::db::sqlite_path(&self.url)
+            }
+            _ => None,
+        }
+    }
+
     /// Every enrolment at every school, in the order stored.
     pub async fn enrolments(&self) -> Result<Vec<Enrolment>> {
         let mut conn = self.pool.acquire().await.ctx("opening a connection")?;

@@ -1,4 +1,4 @@
-//! A realistic, deterministic fictional local authority: Northshire (LA code 970).
+//! A realistic, deterministic fictional local authority: Northshire (LA code 875).
 //!
 //! [`generate`] builds a whole LA's [`Dataset`] (settings, six years of children's social care,
 //! social-worker allocations, pupils and their rolls, two academic years of session marks,
@@ -29,8 +29,10 @@ use vschool_domain::{Dataset, Enrolment, NcYear};
 
 pub use files::{write_files, FileSummary, Summary, WriteError};
 
-/// The fictional LA's code: no real English LA uses 970.
-pub const LA_CODE: u16 = 970;
+/// The fictional LA's code: 875 was Cheshire County Council's until 2009, so no current LA's
+/// data uses it, while UPNs issued under it still pass the DfE's rule 1530 (characters 2–4
+/// must be a recognised LA code; a made-up code such as 970 failed it on every pupil).
+pub const LA_CODE: u16 = 875;
 /// The fictional LA's name.
 pub const LA_NAME: &str = "Northshire";
 

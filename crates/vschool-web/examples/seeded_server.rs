@@ -86,6 +86,13 @@ fn pages_for(role: Role) -> Vec<serde_json::Value> {
                        "submit": "form[action='/users/new'] button[type=submit]"}),
                 json!({"name": "users-link", "path": "/users",
                        "submit": "form[action$='/link'] button"}),
+                // The Virtual School Head's own account: a live session and an API token.
+                json!({"name": "users-account", "path": "/users/1"}),
+                json!({"name": "users-token-errors", "path": "/users/1",
+                       "submit": "form[action='/users/1/tokens'] button"}),
+                json!({"name": "users-token-created", "path": "/users/1",
+                       "fill": {"#label": "accessibility crawl"},
+                       "submit": "form[action='/users/1/tokens'] button"}),
                 json!({"name": "audit", "path": "/audit"}),
                 json!({"name": "audit-errors", "path": "/audit",
                        "fill": {"#from": "yesterday"}, "submit": "form[action='/audit'] button[type=submit]:not([formaction])"}),
@@ -124,7 +131,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::connect(&url).await?;
     let accounts = seed::seed(&store).await;
 
-    let config = Config::for_public_url(&format!("http://{bind}"));
+    let mut config = Config::for_public_url(&format!("http://{bind}"));
+    // Single sign-on set up, so the sign-in page shows its button; the provider is a port
+    // where nothing listens, so starting it shows the "could not be reached" page.
+    config.oidc = Some(vschool_web::config::OidcConfig::new(
+        "http://127.0.0.1:9/seeded-idp",
+        "virtual-school",
+        None,
+    )?);
     // An account with a password but no second factor yet, to show enrolment.
     add_user(
         &store,
@@ -196,8 +210,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Packs, subscriptions and a send log to look at (issue 6): two subscribers, a request
-/// waiting for approval, the packs of autumn 2 and spring 1 built and their emails queued
-/// (one sent, one failed), and an unsubscribe link. Returns the link's path.
+/// waiting for approval, the packs of autumn 1 (emails still waiting: its progress page is
+/// "in progress"), autumn 2 and spring 1 built and their emails queued (spring 1: one sent,
+/// one failed), a school reading its pack, and an unsubscribe link. Returns the link's
+/// path.
 async fn packs_demo(store: &Store, config: &Config) -> Result<String, Box<dyn std::error::Error>> {
     use vschool_domain::pupil::ContactRole;
     use vschool_store::{Attempt, NewRequest};
@@ -245,9 +261,13 @@ async fn packs_demo(store: &Store, config: &Config) -> Result<String, Box<dyn st
         Actor::cli(),
     )?;
     let snapshot = vschool_analytics::LaSnapshot::new(store.load_dataset().await?);
-    for half in ["2024/25-2", "2024/25-3"] {
+    for half in ["2024/25-1", "2024/25-2", "2024/25-3"] {
         let h = calendar::resolve(store, half).await?;
         let q = run::queue(&n, &snapshot, &h, None, false, now).await?;
+        if half == "2024/25-1" {
+            // Left waiting (the seeded server has no email): sending "in progress".
+            continue;
+        }
         for (i, id) in q.ids.iter().enumerate() {
             let Some(d) = store.outbox_get(*id).await? else {
                 continue;
@@ -262,6 +282,10 @@ async fn packs_demo(store: &Store, config: &Config) -> Result<String, Box<dyn st
             store.outbox_record(&d, &attempt, now).await?;
         }
     }
+    // Oakfield's DSL read the spring 1 pack (the schools list's "last pack read").
+    store
+        .pack_read(oak, "2024/25-3", &seed::email_for(Role::Dsl), now)
+        .await?;
     let token = "ab".repeat(32);
     store
         .unsubscribe_token_create(
@@ -289,11 +313,19 @@ fn packs_pages_for(role: Role) -> Vec<serde_json::Value> {
         json!({"name": "packs", "path": "/packs"}),
         json!({"name": "packs-dry-run", "path": "/packs/2024/25-3"}),
         json!({"name": "packs-progress", "path": "/packs/2024/25-3/progress"}),
+        json!({"name": "packs-progress-running", "path": "/packs/2024/25-1/progress"}),
         json!({"name": "packs-log", "path": "/packs/2024/25-3/log"}),
         json!({"name": "packs-calendar", "path": "/packs/calendar?year=2024%2F25"}),
         json!({"name": "packs-calendar-errors", "path": "/packs/calendar?year=2024%2F25",
                "submit": "form[method='post'][action='/packs/calendar'] button"}),
         json!({"name": "packs-subscriptions", "path": "/packs/subscriptions"}),
+        json!({"name": "packs-subscriber-new", "path": "/packs/subscriptions/new?urn=100002"}),
+        json!({"name": "packs-subscriber-new-errors", "path": "/packs/subscriptions/new",
+               "submit": "form[action='/packs/subscriptions/new'] button"}),
+        json!({"name": "packs-subscriber-added", "path": "/packs/subscriptions/new?urn=100002",
+               "fill": {"#name": "Pat Office", "#email": "pat.office@riverside.example"},
+               "check": "#role", "submit": "form[action='/packs/subscriptions/new'] button"}),
+        json!({"name": "schools-by-last-read", "path": "/schools?sort=read"}),
         json!({"name": "school-tracker", "path": "/schools/100001/tracker"}),
         json!({"name": "school-packs", "path": "/schools/100001/packs"}),
         json!({"name": "school-pack", "path": "/schools/100001/packs/2024/25-3"}),
@@ -333,5 +365,13 @@ fn public_pages(unsubscribe: &str) -> Vec<serde_json::Value> {
         json!({"name": "unsubscribe", "path": unsubscribe}),
         json!({"name": "unsubscribe-done", "path": unsubscribe, "submit": "form[action^='/unsubscribe/'] button"}),
         json!({"name": "unsubscribe-invalid", "path": "/unsubscribe/not-a-link", "status": 404}),
+        json!({"name": "forgot-password", "path": "/forgot-password"}),
+        json!({"name": "forgot-password-errors", "path": "/forgot-password",
+               "submit": "form[action='/forgot-password'] button"}),
+        json!({"name": "forgot-password-sent", "path": "/forgot-password",
+               "fill": {"#email": "someone@northshire.example"},
+               "submit": "form[action='/forgot-password'] button"}),
+        json!({"name": "sso-unreachable", "path": "/sign-in/oidc", "status": 502}),
+        json!({"name": "sso-refused", "path": "/sign-in/oidc/callback?code=x&state=y", "status": 400}),
     ]
 }

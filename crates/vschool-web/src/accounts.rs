@@ -42,6 +42,8 @@ pub enum AccountError {
     BadPassword(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
 }
 
 /// Who is doing the administration, for the audit trail.
@@ -120,16 +122,25 @@ pub fn set_password_path(token: &str) -> String {
     format!("/set-password/{token}")
 }
 
+/// What a set-password link is for (`password_links.purpose`).
+pub const PURPOSE_SET: &str = "set";
+/// An emailed password reset ("Forgotten your password?"), valid for
+/// `Config::reset_link_valid_for`.
+pub const PURPOSE_RESET: &str = "reset";
+
+/// The one place links are made: a random token, of which only the hash is stored.
 async fn new_link(
     store: &Store,
     config: &Config,
     user_id: i64,
+    purpose: &str,
+    now: OffsetDateTime,
+    valid_for: Duration,
 ) -> Result<SetPasswordLink, AccountError> {
     let token = random_token();
-    let now = OffsetDateTime::now_utc();
-    let expires_at = now + LINK_VALID_FOR;
+    let expires_at = now + valid_for;
     store
-        .password_link_create(&token_hash(&token), user_id, now, expires_at)
+        .password_link_create(&token_hash(&token), user_id, purpose, now, expires_at)
         .await?;
     Ok(SetPasswordLink {
         url: config.absolute(&set_password_path(&token)),
@@ -187,7 +198,15 @@ pub async fn add_user(
         Err(StoreError::Duplicate { .. }) => return Err(AccountError::EmailTaken(email)),
         Err(e) => return Err(e.into()),
     };
-    let link = new_link(store, config, id).await?;
+    let link = new_link(
+        store,
+        config,
+        id,
+        PURPOSE_SET,
+        OffsetDateTime::now_utc(),
+        LINK_VALID_FOR,
+    )
+    .await?;
     let schools_text = if schools.is_empty() {
         String::new()
     } else {
@@ -220,7 +239,15 @@ pub async fn password_link(
         .account_by_email(&e)
         .await?
         .ok_or_else(|| AccountError::NoSuchAccount(e.clone()))?;
-    let link = new_link(store, config, account.id).await?;
+    let link = new_link(
+        store,
+        config,
+        account.id,
+        PURPOSE_SET,
+        OffsetDateTime::now_utc(),
+        LINK_VALID_FOR,
+    )
+    .await?;
     store
         .record_audit(&actor.event(
             AuditAction::Change,
@@ -228,6 +255,20 @@ pub async fn password_link(
         ))
         .await?;
     Ok(link)
+}
+
+/// A one-time link to reset an account's password, for the email sent from "Forgotten your
+/// password?": the same links as [`password_link`] makes, redeemed at the same page, but
+/// valid only for `config.reset_link_valid_for` from `now` (the service's wall clock). The
+/// request is audited by the caller, which knows where it came from.
+pub async fn reset_link(
+    store: &Store,
+    config: &Config,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> Result<SetPasswordLink, AccountError> {
+    let valid_for = Duration::try_from(config.reset_link_valid_for).unwrap_or(Duration::hours(1));
+    new_link(store, config, user_id, PURPOSE_RESET, now, valid_for).await
 }
 
 /// Sets an account's password directly, without a link (`vschool demo`'s ready-made
@@ -309,6 +350,90 @@ pub async fn revoke_access(
     Ok((sessions, tokens))
 }
 
+/// Ends one session of an account (the user-admin page); false if it had already ended.
+pub async fn end_session(
+    store: &Store,
+    actor: &Actor,
+    email: &str,
+    session: &vschool_store::SessionSummary,
+) -> Result<bool, AccountError> {
+    let e = normalise_email(email).ok_or_else(|| AccountError::BadEmail(email.to_owned()))?;
+    let account = store
+        .account_by_email(&e)
+        .await?
+        .ok_or_else(|| AccountError::NoSuchAccount(e.clone()))?;
+    let ended = store
+        .session_revoke_of_user(account.id, &session.token_hash, OffsetDateTime::now_utc())
+        .await?;
+    if ended {
+        store
+            .record_audit(&actor.event(
+                AuditAction::Change,
+                format!(
+                    "ended a session of {e} started {} from {}",
+                    crate::format::rfc3339(session.created_at),
+                    session.origin
+                ),
+            ))
+            .await?;
+    }
+    Ok(ended)
+}
+
+/// Ends every session of an account, leaving its API tokens alone; returns how many.
+pub async fn end_sessions(store: &Store, actor: &Actor, email: &str) -> Result<u64, AccountError> {
+    let e = normalise_email(email).ok_or_else(|| AccountError::BadEmail(email.to_owned()))?;
+    let account = store
+        .account_by_email(&e)
+        .await?
+        .ok_or_else(|| AccountError::NoSuchAccount(e.clone()))?;
+    let n = store
+        .sessions_revoke_user(account.id, OffsetDateTime::now_utc())
+        .await?;
+    store
+        .record_audit(&actor.event(
+            AuditAction::Change,
+            format!("ended all {n} sessions of {e}"),
+        ))
+        .await?;
+    Ok(n)
+}
+
+/// Revokes one API token of an account; false if it was already revoked (or not theirs).
+pub async fn revoke_api_token(
+    store: &Store,
+    actor: &Actor,
+    email: &str,
+    token_id: i64,
+) -> Result<bool, AccountError> {
+    let e = normalise_email(email).ok_or_else(|| AccountError::BadEmail(email.to_owned()))?;
+    let account = store
+        .account_by_email(&e)
+        .await?
+        .ok_or_else(|| AccountError::NoSuchAccount(e.clone()))?;
+    let label = store
+        .api_tokens_of(account.id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == token_id)
+        .map(|t| t.label);
+    let revoked = store
+        .api_token_revoke(account.id, token_id, OffsetDateTime::now_utc())
+        .await?;
+    if revoked {
+        store
+            .record_audit(&actor.event(
+                AuditAction::Change,
+                format!(
+                    "revoked API token {token_id} ({}) of {e}",
+                    label.unwrap_or_default()
+                ),
+            ))
+            .await?;
+    }
+    Ok(revoked)
+}
+
 /// A ready-to-use account: password set and second factor enrolled (`vschool demo`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadyAccount {
@@ -340,11 +465,34 @@ pub async fn ready_account(
         .account_by_email(&email)
         .await?
         .ok_or_else(|| AccountError::NoSuchAccount(email.clone()))?;
-    let totp_secret = match account.totp_secret {
-        Some(secret) => secret,
+    // Secrets are stored sealed with the service's key (`crate::keys`): the same key the
+    // server will use, from VSCHOOL_SECRET_KEY or the key file beside the database.
+    let key = match &config.secret_key {
+        Some(k) => k.clone(),
+        None => crate::keys::SecretKey::for_store(store)?,
+    };
+    let existing = account
+        .totp_secret
+        .as_deref()
+        .and_then(|stored| key.open_totp(account.id, stored));
+    let totp_secret = match existing {
+        Some(open) => {
+            if open.in_clear {
+                store
+                    .account_replace_totp_secret(
+                        account.id,
+                        &open.secret,
+                        &key.seal_totp(account.id, &open.secret),
+                    )
+                    .await?;
+            }
+            open.secret
+        }
         None => {
             let secret = crate::auth::totp::new_secret();
-            store.account_set_totp(account.id, &secret, 0).await?;
+            store
+                .account_set_totp(account.id, &key.seal_totp(account.id, &secret), 0)
+                .await?;
             secret
         }
     };

@@ -38,6 +38,11 @@ static ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/dist/govuk-frontend.min.js"),
     },
     Asset {
+        name: "progress.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/dist/progress.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../assets/dist/favicon.svg"),

@@ -46,8 +46,7 @@ pub fn about_school(mut e: AuditEvent, urn: Urn) -> AuditEvent {
 }
 
 pub async fn record(state: &AppState, event: &AuditEvent) -> Result<(), AppError> {
-    state.store().record_audit(event).await?;
-    Ok(())
+    record_many(state, std::slice::from_ref(event)).await
 }
 
 pub async fn record_many(state: &AppState, events: &[AuditEvent]) -> Result<(), AppError> {

@@ -75,6 +75,9 @@ pub struct Index {
     data_version: i64,
     children: Vec<ChildEntry>,
     by_id: HashMap<String, usize>,
+    /// The children with an enrolment (past or present) at each school, in `children`'s
+    /// order: a school page or the schools list reads its own pupils, not all the LA's.
+    by_school: HashMap<Urn, Vec<usize>>,
     settings: BTreeMap<Urn, Setting>,
     /// School contacts (DSL, designated teacher, head) by URN; `bool` is "unsubscribed".
     contacts: HashMap<Urn, Vec<(Contact, bool)>>,
@@ -174,10 +177,21 @@ impl Index {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
+        let mut by_school: HashMap<Urn, Vec<usize>> = HashMap::new();
+        for (i, c) in entries.iter().enumerate() {
+            for e in &c.enrolments {
+                let at = by_school.entry(e.urn).or_default();
+                // A child who left and rejoined has two enrolments: listed once.
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
         Ok(Index {
             data_version,
             children: entries,
             by_id,
+            by_school,
             settings,
             contacts,
         })
@@ -186,6 +200,22 @@ impl Index {
     /// The children `scope` may see, sorted by surname then forename.
     pub fn children_in<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = &'a ChildEntry> {
         self.children.iter().filter(move |c| scope.may_see(c))
+    }
+
+    /// The children `scope` may see who have (or had) an enrolment at `urn`, sorted as
+    /// [`Index::children_in`] sorts them.
+    pub fn enrolled_at<'a>(
+        &'a self,
+        scope: &'a Scope,
+        urn: Urn,
+    ) -> impl Iterator<Item = &'a ChildEntry> {
+        self.by_school
+            .get(&urn)
+            .map(|ix| ix.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&i| self.children.get(i))
+            .filter(move |c| scope.may_see(c))
     }
 
     /// One child by opaque id, if it exists and `scope` may see it.

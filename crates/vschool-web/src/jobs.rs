@@ -1,5 +1,6 @@
 //! Imports started from the web run as background tasks; their progress and result are kept
-//! here, in memory, for the status page (`/data/jobs/{id}`) to show. A job's id is random
+//! here, in memory, for the status page (`/data/jobs/{id}`, and its JSON for the page's
+//! script, `/data/jobs/{id}/progress.json`) to show. A job's id is random
 //! (not guessable, not personal data). Jobs are kept for a day after they finish; the import
 //! history in the database is the lasting record.
 
@@ -73,6 +74,20 @@ impl Job {
                 ((read * 90.0) as u32 + if applying { 5 } else { 0 }).min(99)
             }
             _ => 100,
+        }
+    }
+}
+
+impl Job {
+    /// The job's progress as pages and their script show it ([`crate::progress`]).
+    pub fn report(&self) -> crate::progress::ProgressReport {
+        let percent = self.percent();
+        let p = self.progress();
+        crate::progress::ProgressReport {
+            percent,
+            finished: !matches!(p.state, JobState::Running),
+            status: format!("{}: {percent}% done", p.stage),
+            items: Vec::new(),
         }
     }
 }

@@ -17,13 +17,30 @@ style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; manifest-
 form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// HSTS for a year, for the whole host; sent only when the service is reached over TLS
-/// (browsers ignore it over plain HTTP, and a local demo must not pin a host to HTTPS).
+/// (browsers ignore it over plain HTTP, and a local demo must not pin a host to HTTPS):
+/// see `over_tls`.
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
 const PERMISSIONS_POLICY: &str =
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
+/// Is the request known to have reached us over HTTPS? With trusted proxies configured,
+/// only when one of them says so (`X-Forwarded-Proto: https`); without, when the public
+/// URL is `https://` (the service runs behind a TLS terminator it was told about).
+fn over_tls(state: &AppState, req: &Request) -> bool {
+    let forwarded = req
+        .extensions()
+        .get::<crate::client::ClientInfo>()
+        .is_some_and(|c| c.forwarded_https);
+    if state.config().trusted_proxies.is_empty() {
+        state.config().tls || forwarded
+    } else {
+        forwarded
+    }
+}
+
 pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let hsts = over_tls(&state, &req);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
@@ -50,7 +67,7 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
         HeaderName::from_static("permissions-policy"),
         PERMISSIONS_POLICY,
     );
-    if state.config().tls {
+    if hsts {
         set(
             h,
             header::STRICT_TRANSPORT_SECURITY,

@@ -1,11 +1,22 @@
 //! What every handler can reach: settings, the clock, the store.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use vschool_domain::{Clock, SystemClock};
+use vschool_mail::{Mailer, SmtpMailer};
 use vschool_store::{Store, StoreError};
 
 use crate::config::Config;
+use crate::keys::{KeyError, SecretKey};
+
+/// Why the state could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
 
 /// Shared by every request; cheap to clone.
 #[derive(Clone)]
@@ -34,6 +45,14 @@ struct Inner {
     analysis: crate::analysis::Cache,
     /// Imports running in the background for the upload pages (see `crate::jobs`).
     jobs: crate::jobs::Jobs,
+    /// The service's secret key (see `crate::keys`).
+    key: SecretKey,
+    /// The SMTP mailer of `config.smtp`, made on first use.
+    mailer: Arc<OnceLock<Option<Arc<dyn Mailer>>>>,
+    /// The identity provider's discovery document and keys (see `crate::auth::oidc`).
+    oidc: crate::auth::oidc::Cache,
+    /// Emails sent after their page was answered (see [`AppState::spawn`]).
+    background: crate::util::Background,
 }
 
 /// The `meta` key of the opaque-id key.
@@ -46,7 +65,7 @@ impl AppState {
         store: Store,
         clock: Arc<dyn Clock>,
         config: Config,
-    ) -> Result<AppState, StoreError> {
+    ) -> Result<AppState, StateError> {
         let la_name = store
             .meta_get(vschool_store::meta::LA_NAME)
             .await?
@@ -60,6 +79,12 @@ impl AppState {
                 k
             }
         };
+        // Not kept in the database: see `crate::keys`.
+        let key = match &config.secret_key {
+            Some(k) => k.clone(),
+            None => SecretKey::for_store(&store)?,
+        };
+        crate::keys::seal_stored_totp_secrets(&store, &key).await?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
@@ -72,6 +97,10 @@ impl AppState {
                 snapshot: tokio::sync::Mutex::new(None),
                 analysis: crate::analysis::Cache::default(),
                 jobs: crate::jobs::Jobs::default(),
+                key,
+                mailer: Arc::new(OnceLock::new()),
+                oidc: crate::auth::oidc::Cache::default(),
+                background: crate::util::Background::default(),
             }),
         })
     }
@@ -99,8 +128,50 @@ impl AppState {
                 snapshot: tokio::sync::Mutex::new(None),
                 analysis: crate::analysis::Cache::default(),
                 jobs: crate::jobs::Jobs::default(),
+                key: i.key.clone(),
+                mailer: i.mailer.clone(),
+                oidc: crate::auth::oidc::Cache::default(),
+                background: crate::util::Background::default(),
             }),
         }
+    }
+
+    /// The service's secret key (TOTP secrets at rest, the single sign-on cookie).
+    pub fn key(&self) -> &SecretKey {
+        &self.inner.key
+    }
+
+    /// The mailer of `VSCHOOL_SMTP_URL`, or `None` when email is not set up (or the
+    /// settings cannot make one, which is logged once).
+    pub fn mailer(&self) -> Option<Arc<dyn Mailer>> {
+        self.inner
+            .mailer
+            .get_or_init(|| {
+                let smtp = self.inner.config.smtp.clone()?;
+                match SmtpMailer::new(smtp) {
+                    Ok(m) => Some(Arc::new(m) as Arc<dyn Mailer>),
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot set up email");
+                        None
+                    }
+                }
+            })
+            .clone()
+    }
+
+    pub(crate) fn oidc_cache(&self) -> &crate::auth::oidc::Cache {
+        &self.inner.oidc
+    }
+
+    /// Runs `work` after the response: an email whose sending time must not show on the
+    /// page (a password reset must take as long for an unknown address as for a known one).
+    pub fn spawn(&self, work: impl std::future::Future<Output = ()> + Send + 'static) {
+        self.inner.background.spawn(work);
+    }
+
+    /// Waits until all work given to [`AppState::spawn`] so far has finished (tests).
+    pub async fn background_done(&self) {
+        self.inner.background.wait().await;
     }
 
     /// The current instant, from the wall clock.

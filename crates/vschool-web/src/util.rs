@@ -29,6 +29,38 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// Work that goes on after a response was sent (an email), and a way to wait for it.
+#[derive(Debug, Default)]
+pub struct Background {
+    tasks: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+impl Background {
+    pub fn spawn(&self, work: impl std::future::Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(work);
+        if let Ok(mut tasks) = self.tasks.lock() {
+            tasks.retain(|t| !t.is_finished());
+            tasks.push(handle);
+        }
+    }
+
+    /// Waits for every task spawned so far.
+    pub async fn wait(&self) {
+        loop {
+            let pending: Vec<_> = match self.tasks.lock() {
+                Ok(mut tasks) => tasks.drain(..).collect(),
+                Err(_) => return,
+            };
+            if pending.is_empty() {
+                return;
+            }
+            for t in pending {
+                let _ = t.await;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

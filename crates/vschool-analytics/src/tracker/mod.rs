@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod summary;
 pub mod xlsx;
 
 use serde::{Deserialize, Serialize};

@@ -52,6 +52,9 @@ pub async fn serve(
     // Email for the half-term packs (VSCHOOL_SMTP_URL, VSCHOOL_SMTP_FROM): without it packs
     // can be checked but not sent, and the pages say so.
     config.smtp = vschool_mail::SmtpConfig::from_env()?;
+    // VSCHOOL_SECRET_KEY (else a key file beside the database), single sign-on
+    // (VSCHOOL_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET) and VSCHOOL_TRUSTED_PROXIES.
+    config.read_env()?;
     let state = AppState::new(store, clock, config).await?;
     eprintln!("Serving the Virtual School at http://{bind}/ (press Ctrl-C to stop)");
     vschool_web::serve(state, bind)

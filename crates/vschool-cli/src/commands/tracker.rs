@@ -7,11 +7,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 
-use vschool_analytics::stats::{stats, Base, Breakdown, GroupFigures, StatsRow, StatusGroup};
-use vschool_analytics::tracker::{self, NoTargets, Tracker, GROUPS};
-use vschool_analytics::{comparators, LaSnapshot};
-use vschool_domain::periods::ReportPeriod;
-use vschool_domain::social_care::TrackerStatus;
+pub(crate) use vschool_analytics::tracker::summary::Comparisons;
+use vschool_analytics::tracker::{self, NoTargets, Tracker};
 use vschool_domain::Urn;
 use vschool_store::{AuditAction, AuditObject};
 
@@ -139,53 +136,6 @@ fn export_events(t: &Tracker, to: &Path) -> Vec<vschool_store::AuditEvent> {
         .collect()
 }
 
-/// What every workbook's summary sheet sets beside the school: computed once per run.
-pub(crate) struct Comparisons {
-    la_name: String,
-    la: Vec<StatsRow>,
-    by_school: Vec<StatsRow>,
-    national: Vec<comparators::AbsenceRow>,
-}
-
-impl Comparisons {
-    pub(crate) fn new(snapshot: &LaSnapshot, at: time::Date, la_name: String) -> Self {
-        Comparisons {
-            la_name,
-            la: stats(
-                snapshot,
-                at,
-                ReportPeriod::YearToDate,
-                Breakdown::Status,
-                Base::Enrolment,
-            ),
-            by_school: stats(
-                snapshot,
-                at,
-                ReportPeriod::YearToDate,
-                Breakdown::School,
-                Base::Enrolment,
-            ),
-            national: comparators::shipped_national(),
-        }
-    }
-
-    /// Year-to-date figures by tracker status, on the enrolment base.
-    fn by_status(rows: &[StatsRow], group: &str) -> Vec<(TrackerStatus, GroupFigures)> {
-        GROUPS
-            .iter()
-            .map(|g| {
-                let status = StatusGroup::of(*g);
-                let f = rows
-                    .iter()
-                    .find(|r| r.group == group && r.status == status)
-                    .map(|r| r.figures)
-                    .unwrap_or_default();
-                (*g, f)
-            })
-            .collect()
-    }
-}
-
 fn write(t: &Tracker, format: Format, path: &Path, c: &Comparisons) -> anyhow::Result<()> {
     let bytes = match format {
         Format::Json => tracker::json::to_json(t)?.into_bytes(),
@@ -198,13 +148,5 @@ fn write(t: &Tracker, format: Format, path: &Path, c: &Comparisons) -> anyhow::R
 /// A school's workbook, with the LA's and the national figures on its summary sheet. The
 /// benchmark (`vschool bench trackers`) calls this too, so it times what this command does.
 pub(crate) fn xlsx_bytes(t: &Tracker, c: &Comparisons) -> anyhow::Result<Vec<u8>> {
-    let school = Comparisons::by_status(&c.by_school, &t.urn.to_string());
-    let la = Comparisons::by_status(&c.la, "");
-    let summary = tracker::xlsx::SummaryInput {
-        school: &school,
-        la: &la,
-        la_name: &c.la_name,
-        national: &c.national,
-    };
-    Ok(tracker::xlsx::to_xlsx(t, &summary)?)
+    Ok(c.workbook(t)?)
 }

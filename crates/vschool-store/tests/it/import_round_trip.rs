@@ -86,6 +86,15 @@ pub async fn import_folder(store: &Store, dir: &Path) {
             "{}: {errors:?}",
             kind.code()
         );
+        // The synthetic LA's UPNs carry a recognised LA code (DfE rule 1530).
+        let bad_upn_la: Vec<String> = result
+            .files
+            .iter()
+            .flat_map(|f| f.report.warnings())
+            .filter(|p| p.rule.as_deref() == Some("1530"))
+            .map(|p| p.to_string())
+            .collect();
+        assert!(bad_upn_la.is_empty(), "{bad_upn_la:?}");
     }
 }
 

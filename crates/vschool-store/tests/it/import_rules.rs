@@ -41,6 +41,24 @@ async fn expect(
     r
 }
 
+/// The two schools and the three pupils of [`roll`], loaded.
+async fn schools_and_roll(store: &Store) {
+    expect(
+        store,
+        ImportKind::Gias,
+        vec![file("gias.csv", GIAS)],
+        ImportOutcome::Loaded,
+    )
+    .await;
+    expect(
+        store,
+        ImportKind::Roll,
+        vec![file("roll.csv", &roll())],
+        ImportOutcome::Loaded,
+    )
+    .await;
+}
+
 fn p(n: u32) -> Upn {
     upn(&format!("80120000100{n}"))
 }
@@ -419,20 +437,7 @@ async fn sources_giving_different_upns_are_listed(store: Store) {
 // ---- marks ----------------------------------------------------------------------------------
 
 async fn a_marks_file_replaces_only_what_it_covers(store: Store) {
-    expect(
-        &store,
-        ImportKind::Gias,
-        vec![file("gias.csv", GIAS)],
-        ImportOutcome::Loaded,
-    )
-    .await;
-    expect(
-        &store,
-        ImportKind::Roll,
-        vec![file("roll.csv", &roll())],
-        ImportOutcome::Loaded,
-    )
-    .await;
+    schools_and_roll(&store).await;
     let (p1, p2) = (p(1), p(2));
     let first = format!(
         "UPN,URN,Date,Session,Code
@@ -517,20 +522,7 @@ async fn a_marks_file_replaces_only_what_it_covers(store: Store) {
 // ---- all or nothing -------------------------------------------------------------------------
 
 async fn a_failed_import_leaves_the_database_as_it_was(store: Store) {
-    expect(
-        &store,
-        ImportKind::Gias,
-        vec![file("gias.csv", GIAS)],
-        ImportOutcome::Loaded,
-    )
-    .await;
-    expect(
-        &store,
-        ImportKind::Roll,
-        vec![file("roll.csv", &roll())],
-        ImportOutcome::Loaded,
-    )
-    .await;
+    schools_and_roll(&store).await;
     let before = store.load_dataset().await.expect("reads");
     let version = store.data_version().await.expect("version");
     let u = p(1);
@@ -601,20 +593,7 @@ async fn a_failed_import_leaves_the_database_as_it_was(store: Store) {
 // ---- school files ---------------------------------------------------------------------------
 
 async fn rolls_allocations_and_contacts_follow_their_keys(store: Store) {
-    expect(
-        &store,
-        ImportKind::Gias,
-        vec![file("gias.csv", GIAS)],
-        ImportOutcome::Loaded,
-    )
-    .await;
-    expect(
-        &store,
-        ImportKind::Roll,
-        vec![file("roll.csv", &roll())],
-        ImportOutcome::Loaded,
-    )
-    .await;
+    schools_and_roll(&store).await;
     // A newer roll of Alpha lists P1 with a leaving date and leaves P2 out: P2's enrolment is
     // kept and listed; Beta (not in the file) is not mentioned.
     let newer = format!(
@@ -707,20 +686,7 @@ async fn rolls_allocations_and_contacts_follow_their_keys(store: Store) {
 // ---- the identity review queue --------------------------------------------------------------
 
 async fn review_pairs_stay_decided_across_reimports(store: Store) {
-    expect(
-        &store,
-        ImportKind::Gias,
-        vec![file("gias.csv", GIAS)],
-        ImportOutcome::Loaded,
-    )
-    .await;
-    expect(
-        &store,
-        ImportKind::Roll,
-        vec![file("roll.csv", &roll())],
-        ImportOutcome::Loaded,
-    )
-    .await;
+    schools_and_roll(&store).await;
     // C500 has no UPN, is a girl born 2015-03-02: P1 and P2 are proposed, not P3 (a boy).
     let kid = Kid {
         id: "C500",

@@ -4,6 +4,8 @@
 // here replaces the inline snippet of Frontend's page template (our Content-Security-Policy
 // allows no inline script).
 import { initAll } from './govuk-frontend.min.js'
+import { initAllProgress } from './progress.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+initAllProgress()

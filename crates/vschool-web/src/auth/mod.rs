@@ -2,8 +2,10 @@
 //! sign-in rate limits, roles and the [`Scope`] of child-level data.
 
 pub mod csrf;
+pub mod oidc;
 pub mod password;
 pub mod rate_limit;
+pub mod reset;
 pub mod role;
 pub mod scope;
 pub mod session;
@@ -46,8 +48,10 @@ pub struct SignedIn {
     pub second_factor: bool,
     /// The stored hash of the session id (to rotate or end it).
     pub(crate) session_hash: String,
-    /// A TOTP secret being enrolled, until its first code is confirmed.
+    /// A TOTP secret being enrolled, until its first code is confirmed (decrypted).
     pub(crate) pending_totp_secret: Option<String>,
+    /// How the first factor was given: `password` or `oidc`.
+    pub(crate) first_factor: String,
 }
 
 impl SignedIn {

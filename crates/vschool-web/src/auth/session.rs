@@ -128,12 +128,19 @@ async fn find(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>,
     if now - rec.last_seen_at > Duration::minutes(1) {
         state.store().session_touch(&hash, now).await?;
     }
+    // A secret being enrolled is stored sealed; one that does not open (the key changed)
+    // is as good as none: enrolment starts again with a new one.
+    let pending_totp_secret = rec
+        .pending_totp_secret
+        .and_then(|p| state.key().open_pending_totp(user.id, &p))
+        .map(|p| p.secret);
     Ok(Some(SignedIn {
         user,
         csrf_token: rec.csrf_token,
         second_factor: rec.second_factor,
         session_hash: hash,
-        pending_totp_secret: rec.pending_totp_secret,
+        pending_totp_secret,
+        first_factor: rec.first_factor,
     }))
 }
 
@@ -160,9 +167,18 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     res
 }
 
-/// A new session for an account whose password was just checked. Returns the cookie to
-/// set. The second factor is still to come.
-pub async fn start(state: &AppState, user_id: i64, origin: &str) -> Result<HeaderValue, AppError> {
+/// How a session's first factor was given.
+pub const BY_PASSWORD: &str = "password";
+pub const BY_OIDC: &str = "oidc";
+
+/// A new session for an account whose first factor (`BY_PASSWORD` or `BY_OIDC`) was just
+/// checked. Returns the cookie to set. The second factor is still to come.
+pub async fn start(
+    state: &AppState,
+    user_id: i64,
+    origin: &str,
+    first_factor: &str,
+) -> Result<HeaderValue, AppError> {
     let token = random_token();
     let csrf = random_token();
     let now = state.now();
@@ -173,7 +189,14 @@ pub async fn start(state: &AppState, user_id: i64, origin: &str) -> Result<Heade
     state.store().sessions_purge(now - absolute).await?;
     state
         .store()
-        .session_create(&token_hash(&token), user_id, &csrf, origin, now)
+        .session_create(
+            &token_hash(&token),
+            user_id,
+            &csrf,
+            origin,
+            first_factor,
+            now,
+        )
         .await?;
     let tls = state.config().tls;
     Ok(set_cookie(session_cookie_name(tls), &token, tls, "Lax"))
@@ -190,6 +213,48 @@ pub async fn complete(state: &AppState, session: &SignedIn) -> Result<HeaderValu
             &token_hash(&token),
             &csrf,
             state.now(),
+        )
+        .await?;
+    if !ok {
+        return Err(AppError::Unauthenticated);
+    }
+    let tls = state.config().tls;
+    Ok(set_cookie(session_cookie_name(tls), &token, tls, "Lax"))
+}
+
+/// A new session that is complete at once: the first factor already included a second
+/// (single sign-on whose token says `amr` `mfa`). Returns the cookie to set.
+pub async fn start_complete(
+    state: &AppState,
+    user_id: i64,
+    origin: &str,
+    first_factor: &str,
+) -> Result<HeaderValue, AppError> {
+    let first = random_token();
+    let now = state.now();
+    let absolute =
+        Duration::try_from(state.config().session_absolute).unwrap_or(Duration::hours(12));
+    state.store().sessions_purge(now - absolute).await?;
+    state
+        .store()
+        .session_create(
+            &token_hash(&first),
+            user_id,
+            &random_token(),
+            origin,
+            first_factor,
+            now,
+        )
+        .await?;
+    // The same step as after a code: a new id and CSRF token, second factor done.
+    let token = random_token();
+    let ok = state
+        .store()
+        .session_complete_second_factor(
+            &token_hash(&first),
+            &token_hash(&token),
+            &random_token(),
+            now,
         )
         .await?;
     if !ok {

@@ -6,8 +6,6 @@
 //! in the step before and after the current one (clock drift), and each step only once
 //! (the store records the last step used).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use qrcode::render::svg;
 use qrcode::QrCode;
 use rand::RngCore;
@@ -66,13 +64,6 @@ pub fn qr_svg(url: &str) -> Result<String, AppError> {
     ))
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 /// Six digits, spaces and dashes removed ("123 456" is what people type from the app).
 pub fn normalise(code: &str) -> Option<String> {
     let digits: String = code
@@ -82,9 +73,18 @@ pub fn normalise(code: &str) -> Option<String> {
     (digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
 }
 
-/// The time step a code belongs to, if it is valid now (or in the adjacent steps).
-pub fn matching_step(secret_b32: &str, code: &str) -> Result<Option<i64>, AppError> {
-    matching_step_at(secret_b32, code, unix_now())
+/// The time step a code belongs to, if it is valid at `now` (or in the adjacent steps).
+/// `now` is the service's wall clock (`AppState::now`), which tests set.
+pub fn matching_step(
+    secret_b32: &str,
+    code: &str,
+    now: time::OffsetDateTime,
+) -> Result<Option<i64>, AppError> {
+    matching_step_at(
+        secret_b32,
+        code,
+        u64::try_from(now.unix_timestamp()).unwrap_or(0),
+    )
 }
 
 pub fn matching_step_at(secret_b32: &str, code: &str, unix: u64) -> Result<Option<i64>, AppError> {
@@ -100,6 +100,54 @@ pub fn matching_step_at(secret_b32: &str, code: &str, unix: u64) -> Result<Optio
         }
     }
     Ok(None)
+}
+
+/// An account's enrolled secret, decrypted (see `crate::keys`); `None` when none is
+/// enrolled. A secret stored in clear by an older version is sealed now.
+pub async fn enrolled_secret(
+    state: &crate::state::AppState,
+    user_id: i64,
+) -> Result<Option<String>, AppError> {
+    let Some(stored) = state
+        .store()
+        .account_by_id(user_id)
+        .await?
+        .and_then(|a| a.totp_secret)
+    else {
+        return Ok(None);
+    };
+    let Some(open) = state.key().open_totp(user_id, &stored) else {
+        return Err(AppError::internal(
+            "a second-factor secret does not open with this service's key \
+             (was VSCHOOL_SECRET_KEY or the key file changed?)",
+        ));
+    };
+    if open.in_clear {
+        state
+            .store()
+            .account_replace_totp_secret(
+                user_id,
+                &stored,
+                &state.key().seal_totp(user_id, &open.secret),
+            )
+            .await?;
+    }
+    Ok(Some(open.secret))
+}
+
+/// Records an enrolled secret, sealed, with the step of the code that confirmed it.
+pub async fn save_enrolled(
+    state: &crate::state::AppState,
+    user_id: i64,
+    secret: &str,
+    step: i64,
+) -> Result<(), AppError> {
+    let sealed = state.key().seal_totp(user_id, secret);
+    state
+        .store()
+        .account_set_totp(user_id, &sealed, step)
+        .await?;
+    Ok(())
 }
 
 /// The code for a secret at a time (tests and the seeded demo server).

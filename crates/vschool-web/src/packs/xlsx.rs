@@ -2,26 +2,9 @@
 //! tracker's sheets, with the school's, the LA's and the national figures on the summary
 //! sheet, as `vschool tracker --out FILE.xlsx` writes it.
 
-use vschool_analytics::stats::{stats, Base, Breakdown, GroupFigures, StatsRow, StatusGroup};
-use vschool_analytics::tracker::{xlsx, Tracker, GROUPS};
-use vschool_analytics::{comparators, LaSnapshot};
-use vschool_domain::periods::ReportPeriod;
-use vschool_domain::TrackerStatus;
-
-fn by_status(rows: &[StatsRow], group: &str) -> Vec<(TrackerStatus, GroupFigures)> {
-    GROUPS
-        .iter()
-        .map(|g| {
-            let status = StatusGroup::of(*g);
-            let f = rows
-                .iter()
-                .find(|r| r.group == group && r.status == status)
-                .map(|r| r.figures)
-                .unwrap_or_default();
-            (*g, f)
-        })
-        .collect()
-}
+use vschool_analytics::tracker::summary::Comparisons;
+use vschool_analytics::tracker::Tracker;
+use vschool_analytics::LaSnapshot;
 
 /// The workbook's bytes. The summary figures are for the tracker's date.
 pub fn workbook(
@@ -29,28 +12,7 @@ pub fn workbook(
     tracker: &Tracker,
     la_name: &str,
 ) -> Result<Vec<u8>, String> {
-    let la = stats(
-        snapshot,
-        tracker.at,
-        ReportPeriod::YearToDate,
-        Breakdown::Status,
-        Base::Enrolment,
-    );
-    let schools = stats(
-        snapshot,
-        tracker.at,
-        ReportPeriod::YearToDate,
-        Breakdown::School,
-        Base::Enrolment,
-    );
-    let school = by_status(&schools, &tracker.urn.to_string());
-    let la = by_status(&la, "");
-    let national = comparators::shipped_national();
-    let summary = xlsx::SummaryInput {
-        school: &school,
-        la: &la,
-        la_name,
-        national: &national,
-    };
-    xlsx::to_xlsx(tracker, &summary).map_err(|e| e.to_string())
+    Comparisons::new(snapshot, tracker.at, la_name)
+        .workbook(tracker)
+        .map_err(|e| e.to_string())
 }

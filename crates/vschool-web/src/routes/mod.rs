@@ -48,6 +48,12 @@ pub fn router(state: AppState) -> Router {
             "/sign-in/second-factor/enrol",
             get(sign_in::get::enrol).post(sign_in::post::enrol),
         )
+        .route("/sign-in/oidc", get(sign_in::oidc::start))
+        .route(sign_in::oidc::CALLBACK, get(sign_in::oidc::callback))
+        .route(
+            "/forgot-password",
+            get(password::forgot::form).post(password::forgot::send),
+        )
         .route("/sign-out", post(sign_in::post::sign_out))
         .route("/signed-out", get(sign_in::get::signed_out))
         .route(
@@ -72,6 +78,20 @@ pub fn router(state: AppState) -> Router {
         .route("/overview/download/{name}", get(overview::download::table))
         .route("/users", get(users::get::list))
         .route("/users/new", get(users::get::new).post(users::post::create))
+        .route("/users/{id}", get(users::account::show))
+        .route(
+            "/users/{id}/sessions/revoke",
+            post(users::account::end_sessions),
+        )
+        .route(
+            "/users/{id}/sessions/{session}/revoke",
+            post(users::account::end_session),
+        )
+        .route("/users/{id}/tokens", post(users::account::create_token))
+        .route(
+            "/users/{id}/tokens/{token}/revoke",
+            post(users::account::revoke_token),
+        )
         .route("/users/{id}/link", post(users::post::link))
         .route("/users/{id}/revoke", post(users::post::revoke))
         .route(
@@ -85,10 +105,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pupils", get(api::pupils::list))
         .route("/api/v1/pupils/{upn}", get(api::pupils::profile))
         .route("/api/v1/schools/{urn}/tracker", get(api::tracker::get))
+        .route("/api/v1/schools/{urn}/packs", get(api::packs::list))
+        .route(
+            "/api/v1/schools/{urn}/packs/{*half_term}",
+            get(api::packs::get),
+        )
         .route("/api/v1/stats", get(api::stats::get))
         .route("/data", get(data::index))
         .route("/data/upload", get(data::upload::form))
         .route("/data/jobs/{id}", get(data::jobs::show))
+        .route(
+            "/data/jobs/{id}/progress.json",
+            get(data::jobs::progress_json),
+        )
         .route("/data/imports", get(data::history::list))
         .route(
             "/data/imports/{id}/problems.csv",
@@ -125,6 +154,7 @@ pub fn router(state: AppState) -> Router {
                     data::UPLOAD_TIMEOUT,
                 )),
         )
+        .merge(packs::upload_routes())
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -139,6 +169,7 @@ pub fn router(state: AppState) -> Router {
             crate::auth::session::resolve,
         ))
         .layer(from_fn_with_state(state.clone(), crate::security::headers))
+        .layer(from_fn_with_state(state.clone(), crate::client::resolve))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // Log the route's template (`/children/{id}`), never the path: paths and
             // query strings can hold identifiers of children.

@@ -10,7 +10,7 @@ use vschool_web::auth::Role;
 use crate::helpers::{Reply, TestApp};
 use crate::seed::upn;
 
-async fn token(app: &TestApp, role: Role) -> String {
+pub async fn token(app: &TestApp, role: Role) -> String {
     create_api_token(
         &app.store,
         &Actor::cli(),
@@ -21,7 +21,7 @@ async fn token(app: &TestApp, role: Role) -> String {
     .expect("token")
 }
 
-async fn call(app: &TestApp, token: &str, path: &str) -> Reply {
+pub async fn call(app: &TestApp, token: &str, path: &str) -> Reply {
     app.send(
         Request::get(path)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -31,7 +31,7 @@ async fn call(app: &TestApp, token: &str, path: &str) -> Reply {
     .await
 }
 
-fn body(r: &Reply) -> Value {
+pub fn body(r: &Reply) -> Value {
     serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
 }
 

@@ -51,15 +51,21 @@ async fn upload(b: &mut Browser<'_>, fields: &[(&str, Option<&str>, &str)]) -> R
         .await
 }
 
-/// Follows the status page until the import is over.
+/// Follows the import's progress (the JSON the page's script polls) until it is over, then
+/// reads the status page, which shows the result.
 async fn result(b: &mut Browser<'_>, location: &str) -> Reply {
     for _ in 0..200 {
-        let r = b.get(location).await;
-        assert_eq!(r.status, StatusCode::OK);
-        if !r.body.contains("http-equiv=\"refresh\"") {
+        let p = b.get(&format!("{location}/progress.json")).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert_eq!(p.header("content-type"), "application/json");
+        let v: serde_json::Value = serde_json::from_str(&p.body).expect("a progress report");
+        assert!(v["percent"].as_u64().is_some_and(|n| n <= 100), "{v}");
+        if v["finished"] == true {
+            let r = b.get(location).await;
+            assert_eq!(r.status, StatusCode::OK);
+            assert!(!r.body.contains("data-module=\"app-progress\""));
             return r;
         }
-        assert!(r.body.contains("<progress"));
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the import did not finish");

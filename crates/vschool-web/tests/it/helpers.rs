@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
@@ -153,13 +152,6 @@ pub fn hidden(html: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 impl TestApp {
     pub async fn start() -> TestApp {
         Self::start_with(Config::default()).await
@@ -167,7 +159,12 @@ impl TestApp {
 
     /// A fresh database: SQLite, or PostgreSQL (from `VSCHOOL_TEST_PG`) when
     /// `VSCHOOL_TEST_BACKEND=postgres`, so CI runs this suite on both.
-    pub async fn start_with(config: Config) -> TestApp {
+    pub async fn start_with(mut config: Config) -> TestApp {
+        // A key of its own, so no key file is written beside a PostgreSQL test database
+        // (which would be the working directory).
+        if config.secret_key.is_none() {
+            config.secret_key = Some(vschool_web::keys::SecretKey::generate());
+        }
         let backend = match std::env::var("VSCHOOL_TEST_BACKEND").as_deref() {
             Ok("postgres") => Backend::Postgres,
             _ => Backend::Sqlite,
@@ -190,6 +187,12 @@ impl TestApp {
             wall,
             db: Some(db),
         }
+    }
+
+    /// The authenticator code for `secret` at the service's (held) wall clock.
+    pub fn code_now(&self, secret: &str) -> String {
+        let unix = u64::try_from(self.wall.now().unix_timestamp()).expect("after 1970");
+        vschool_web::auth::totp::code_at(secret, unix).expect("code")
     }
 
     pub fn account(&self, role: Role) -> SeedAccount {
@@ -230,6 +233,22 @@ impl TestApp {
             cookies: HashMap::new(),
             next_step_offset: Mutex::new(HashMap::new()),
         }
+    }
+}
+
+/// A request body that arrives in pieces, as one from the network does (a form's first
+/// fields are read before a large file has arrived).
+struct Chunked(std::collections::VecDeque<axum::body::Bytes>);
+
+impl hyper::body::Body for Chunked {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Ready(self.0.pop_front().map(|b| Ok(hyper::body::Frame::data(b))))
     }
 }
 
@@ -290,11 +309,54 @@ impl Browser<'_> {
         reply
     }
 
+    /// Posts a `multipart/form-data` form as a same-origin browser would (in 64 KiB pieces):
+    /// each field is a name, a file name for a file (`None` for a plain field) and its
+    /// bytes, in order.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, Option<&str>, &[u8])],
+    ) -> Reply {
+        const BOUNDARY: &str = "VschoolTestBoundary7MA4YWxk";
+        let mut body = Vec::new();
+        for (name, file, value) in fields {
+            body.extend(format!("--{BOUNDARY}\r\n").into_bytes());
+            let head = match file {
+                Some(f) => format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                ),
+                None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+            };
+            body.extend(head.into_bytes());
+            body.extend_from_slice(value);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{BOUNDARY}--\r\n").into_bytes());
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::ORIGIN, "http://127.0.0.1:8080")
+            .body(Body::new(Chunked(
+                body.chunks(64 * 1024)
+                    .map(axum::body::Bytes::copy_from_slice)
+                    .collect(),
+            )))
+            .expect("request");
+        let reply = self.app.send(req).await;
+        self.remember(&reply);
+        reply
+    }
+
     /// The next authenticator code for an account that this browser has not used yet.
     pub fn next_code(&self, account: &SeedAccount) -> String {
         let mut offsets = self.next_step_offset.lock().expect("lock");
         let offset = offsets.entry(account.email.clone()).or_insert(-1);
-        let unix = (unix_now() as i64 + *offset * 30).max(0) as u64;
+        // The service checks codes against its wall clock, which the test holds still.
+        let unix = (self.app.wall.now().unix_timestamp() + *offset * 30).max(0) as u64;
         *offset += 1;
         vschool_web::auth::totp::code_at(&account.totp_secret, unix).expect("code")
     }

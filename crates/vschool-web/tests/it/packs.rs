@@ -537,6 +537,33 @@ async fn gives_up_after_the_last_attempt_and_resend_puts_it_right() {
     assert_eq!(smtp.received().len(), 1);
 }
 
+/// The data change of [`what_changed_is_worked_out_by_hand`]: Ben's CP plan ends on 31
+/// January 2025 and Amy's worker is Zoe from 15 January 2025. Reloads the data and
+/// subscribes the two again (a reload replaces the contacts).
+pub async fn ben_off_plan_and_amy_to_zoe(app: &TestApp) {
+    let mut d: Dataset = seed::dataset();
+    for c in &mut d.children {
+        if c.la_child_id == LaChildId::parse("C002").expect("id") {
+            c.history.plans = vec![vschool_domain::Plan {
+                kind: PlanKind::Cp,
+                span: Span::new(date!(2024 - 12 - 01), Some(date!(2025 - 01 - 31))),
+            }];
+        }
+    }
+    for a in &mut d.allocations {
+        if a.la_child_id == LaChildId::parse("C001").expect("id") {
+            a.span = Span::new(date!(2023 - 05 - 01), Some(date!(2025 - 01 - 14)));
+        }
+    }
+    let mut zoe = d.allocations[0].clone();
+    zoe.worker_name = "Zoe Worker".into();
+    zoe.worker_email = "zoe.worker@northshire.example".into();
+    zoe.span = Span::new(date!(2025 - 01 - 15), None);
+    d.allocations.push(zoe);
+    app.store.replace_with_dataset(&d).await.expect("reloads");
+    subscribe_two(app).await;
+}
+
 /// "What changed", worked out by hand on the seed. Autumn 2 (as at 20 December 2024):
 /// Oakfield lists Amy (CLA, Ann) and Ben (CP, Bob); Riverside lists nobody (Cara's CIN
 /// plan starts 10 January 2025). Then the data change: Ben's CP plan ends on 31 January
@@ -574,27 +601,7 @@ async fn what_changed_is_worked_out_by_hand() {
         "a school with a subscriber gets a pack even with nobody on its list"
     );
 
-    let mut d: Dataset = seed::dataset();
-    for c in &mut d.children {
-        if c.la_child_id == LaChildId::parse("C002").expect("id") {
-            c.history.plans = vec![vschool_domain::Plan {
-                kind: PlanKind::Cp,
-                span: Span::new(date!(2024 - 12 - 01), Some(date!(2025 - 01 - 31))),
-            }];
-        }
-    }
-    for a in &mut d.allocations {
-        if a.la_child_id == LaChildId::parse("C001").expect("id") {
-            a.span = Span::new(date!(2023 - 05 - 01), Some(date!(2025 - 01 - 14)));
-        }
-    }
-    let mut zoe = d.allocations[0].clone();
-    zoe.worker_name = "Zoe Worker".into();
-    zoe.worker_email = "zoe.worker@northshire.example".into();
-    zoe.span = Span::new(date!(2025 - 01 - 15), None);
-    d.allocations.push(zoe);
-    app.store.replace_with_dataset(&d).await.expect("reloads");
-    subscribe_two(&app).await;
+    ben_off_plan_and_amy_to_zoe(&app).await;
     run(&app, "2024/25-3", false).await;
 
     let spring = PackContent::from_stored(
@@ -716,13 +723,8 @@ async fn the_packs_pages_dry_run_send_progress_and_log() {
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     assert_eq!(sent.location(), "/packs/2024/25-3/progress");
-    // Delivery runs in the background: wait for it (bounded), then the pages say so.
-    for _ in 0..100 {
-        if smtp.received().len() >= 3 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    // Delivery runs in the background: wait for it, then the pages say so.
+    app.state.background_done().await;
     assert_eq!(smtp.received().len(), 3);
     let progress = b.get("/packs/2024/25-3/progress").await;
     assert_eq!(progress.status, StatusCode::OK);

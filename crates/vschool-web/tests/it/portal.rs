@@ -367,12 +367,14 @@ async fn asking_for_packs_approval_and_the_unsubscribe_link() {
         "{}",
         approved.body
     );
-    for _ in 0..100 {
-        if !smtp.received().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    // Approving waits for the set-password email (the banner says it went).
+    assert!(
+        approved
+            .body
+            .contains("An account has been made for them and a set-password link emailed"),
+        "{}",
+        approved.body
+    );
     let got = smtp.received();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].rcpt_to, vec![RITA.to_owned()]);
@@ -453,22 +455,76 @@ async fn a_social_worker_sees_their_caseloads_schools_and_contacts() {
     let r = s.get("/caseload/schools").await;
     assert_eq!(r.status, StatusCode::OK);
     let rows = table_rows(&r.body);
-    // Ann's caseload: Amy at Oakfield (58.3% this year, see the seed) and Cara at Riverside.
+    // Ann's caseload: Amy at Oakfield and Cara at Riverside. Amy (see the seed): this year
+    // 7 of 12 sessions, 58.3%; this term (spring 2025 from 1 January: / \ C2 C2 L \) 4 of
+    // 6, 66.7%; on plan all year, 58.3%; one suspension, on 20 January 2025.
     let amy = rows
         .iter()
         .find(|r| r.first().map(String::as_str) == Some("Amy Adams"))
         .expect("Amy");
-    assert_eq!(amy[1], "Oakfield Primary School (100001)");
-    assert_eq!(amy[3], "58.3%");
-    assert!(amy[5].contains("Sam Leigh (DSL), sam@oakfield.example"));
+    assert_eq!(
+        amy[1..7],
+        [
+            "Oakfield Primary School (100001)",
+            "Year 4",
+            "58.3%",
+            "66.7%",
+            "58.3%",
+            "1"
+        ]
+    );
+    assert!(amy[7].contains("Sam Leigh (DSL), sam@oakfield.example"));
     assert!(rows
         .iter()
         .any(|r| r.first().map(String::as_str) == Some("Cara Clarke")));
     assert!(!r.body.contains("Ben Brown"));
+    assert!(r
+        .body
+        .contains("spring term 2024/25 so far, from 1 January 2025"));
+
+    // The same list as CSV and XLSX, each child's download audited.
+    let csv = s.get("/caseload/schools.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    assert!(csv
+        .header("content-disposition")
+        .contains("caseload-schools-2025-03-14.csv"));
+    let mut lines = csv.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Child,School,Year group,Attendance this year,Attendance this term,Attendance on plan this year,Suspensions this year,DSL and designated teacher")
+    );
+    assert!(
+        csv.body.contains(
+            "Amy Adams,Oakfield Primary School (100001),Year 4,58.3,66.7,58.3,1,\"Sam Leigh (DSL), sam@oakfield.example\""
+        ),
+        "{}",
+        csv.body
+    );
+    let xlsx = raw(&app, &s, Request::get("/caseload/schools.xlsx")).await;
+    assert!(xlsx.starts_with(b"PK"));
+    let downloads = app
+        .store
+        .audit_events(None)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| {
+            e.item.action == AuditAction::Download
+                && e.item
+                    .detail
+                    .starts_with("in the caseload schools download")
+        })
+        .count();
+    assert_eq!(downloads, 4, "two children, two files");
+
     let mut d = app.browser();
     d.sign_in(Role::Dsl).await;
-    assert_eq!(
-        d.get("/caseload/schools").await.status,
-        StatusCode::FORBIDDEN
-    );
+    for path in [
+        "/caseload/schools",
+        "/caseload/schools.csv",
+        "/caseload/schools.xlsx",
+    ] {
+        assert_eq!(d.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
 }

@@ -21,7 +21,8 @@ async fn the_team_sees_every_school_with_pupils_a_dsl_only_theirs() {
             "Primary".into(),
             "2".into(),
             "0".into(),
-            "No".into()
+            "Nobody".into(),
+            "Never".into()
         ]),
         "{rows:?}"
     );
@@ -31,7 +32,8 @@ async fn the_team_sees_every_school_with_pupils_a_dsl_only_theirs() {
         "Secondary".into(),
         "1".into(),
         "1".into(),
-        "No".into()
+        "Nobody".into(),
+        "Never".into()
     ]));
     let found = b.get("/schools?q=river").await;
     assert!(found.body.contains("Riverside Academy"));

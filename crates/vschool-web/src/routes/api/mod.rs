@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod cohort;
+pub mod packs;
 pub mod pupils;
 pub mod stats;
 pub mod tracker;

@@ -96,15 +96,7 @@ pub async fn list(
             if !scope.covers_school(urn) {
                 return Err(AppError::NotFound);
             }
-            ix.children_in(&scope)
-                .filter(|c| c.upn.is_some())
-                .filter(|c| {
-                    c.enrolments
-                        .iter()
-                        .any(|e| e.urn == urn && e.on_roll(today))
-                })
-                .filter(|c| crate::auth::scope::school_visible(c, today))
-                .collect()
+            crate::routes::schools::pupils_at(&ix, &scope, urn).collect()
         }
         None => ix.children_in(&scope).filter(|c| c.upn.is_some()).collect(),
     };

@@ -1,6 +1,7 @@
 //! `GET /data/jobs/{id}`: an import's progress, then its result. While the import runs the
-//! page asks the browser to load it again every two seconds (`<meta http-equiv="refresh">`,
-//! which the Content-Security-Policy allows), so the progress bar moves without JavaScript.
+//! page shows the progress bar of [`crate::progress`]: `progress.js` polls
+//! `GET /data/jobs/{id}/progress.json` to move it and loads the page again when the import
+//! is over; without JavaScript the page offers "Refresh progress".
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -13,6 +14,7 @@ use crate::error::AppError;
 use crate::format::count;
 use crate::jobs::JobState;
 use crate::layout::{Layout, Page};
+use crate::progress::ProgressReport;
 use crate::render::page;
 use crate::state::AppState;
 
@@ -34,8 +36,9 @@ struct JobPage {
     layout: Layout,
     running: bool,
     failed: bool,
-    percent: u32,
-    stage: String,
+    report: ProgressReport,
+    json_url: String,
+    page_url: String,
     kind: String,
     files: String,
     summary: String,
@@ -102,8 +105,9 @@ pub async fn show(
         layout,
         running: matches!(p.state, JobState::Running),
         failed: matches!(p.state, JobState::Failed),
-        percent: job.percent(),
-        stage: p.stage.clone(),
+        report: job.report(),
+        json_url: format!("/data/jobs/{}/progress.json", job.id),
+        page_url: format!("/data/jobs/{}", job.id),
         kind: {
             let l = job.kind.label();
             let mut c = l.chars();
@@ -153,4 +157,15 @@ pub async fn show(
             .collect();
     }
     page(&view)
+}
+
+/// `GET /data/jobs/{id}/progress.json`: the import's progress for the page's script.
+pub async fn progress_json(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    who.require(Role::runs_imports)?;
+    let job = state.jobs().get(&id).ok_or(AppError::NotFound)?;
+    job.report().json()
 }

@@ -1,7 +1,8 @@
 //! `GET /data/upload` (the form) and `POST /data/upload` (multipart): the file streams to a
 //! temporary file (never held in memory whole, up to [`super::UPLOAD_LIMIT`]), then the
 //! import runs in a background task and the browser is sent to its status page, which
-//! refreshes itself until the import is over (no JavaScript needed).
+//! shows its progress (kept up to date by `progress.js`; without JavaScript, "Refresh
+//! progress") until the import is over.
 
 use std::sync::Arc;
 

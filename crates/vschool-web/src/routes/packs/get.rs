@@ -12,7 +12,9 @@ use crate::format::{count, short_date_time};
 use crate::layout::{Layout, Page};
 use crate::packs::calendar::{latest_ended, offered, ResolvedHalfTerm};
 use crate::packs::run::plan;
+use crate::progress::{ProgressItem, ProgressReport};
 use crate::render::page;
+use crate::routes::schools::get::PackReach;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -132,6 +134,7 @@ pub async fn dry_run(
             ]
         })
         .collect();
+    let reach = PackReach::load(&state).await?;
     let chase = plan
         .to_chase
         .iter()
@@ -140,6 +143,11 @@ pub async fn dry_run(
                 Cell::link(name.clone(), format!("/schools/{urn}")),
                 Cell::text(urn.to_string()),
                 Cell::number(count(*pupils as u64)),
+                Cell::text(reach.last_read(*urn)),
+                Cell::link(
+                    format!("Add someone to receive {name}'s packs"),
+                    format!("/packs/subscriptions/new?urn={urn}"),
+                ),
             ]
         })
         .collect();
@@ -166,6 +174,8 @@ pub async fn dry_run(
                 Cell::text("School"),
                 Cell::text("URN"),
                 Cell::number("Pupils on the list"),
+                Cell::text("Last pack read"),
+                Cell::text("Action"),
             ],
             rows: chase,
         },
@@ -182,15 +192,51 @@ struct ProgressPage {
     layout: Layout,
     half: ResolvedHalfTerm,
     base: String,
-    total: usize,
-    done: usize,
-    sent: usize,
-    retrying: usize,
-    failed: usize,
-    percent: usize,
+    report: ProgressReport,
+    json_url: String,
+    page_url: String,
 }
 
-/// `GET /packs/{year}/{half}/progress`: how far sending has got (reload to update).
+/// How far sending a half term's emails has got, from the outbox (so it is the same
+/// whichever server or command is sending).
+pub(crate) async fn send_progress(
+    state: &AppState,
+    half: &ResolvedHalfTerm,
+) -> Result<ProgressReport, AppError> {
+    let rows = state.store().outbox_for_half_term(&half.name()).await?;
+    let count = |f: &dyn Fn(&Delivery) -> bool| rows.iter().filter(|d| f(d)).count() as u64;
+    let sent = count(&|d| d.status == DeliveryStatus::Sent);
+    let failed = count(&|d| d.status == DeliveryStatus::Failed);
+    let retrying = count(&|d| d.status == DeliveryStatus::Queued && d.attempts > 0);
+    let total = rows.len() as u64;
+    let done = sent + failed + retrying;
+    let percent = ProgressReport::of(done, total);
+    Ok(ProgressReport {
+        percent,
+        finished: done >= total,
+        status: format!("{done} of {total} emails dealt with ({percent}%)"),
+        items: vec![
+            ProgressItem {
+                key: "sent",
+                label: "Sent",
+                value: sent,
+            },
+            ProgressItem {
+                key: "retrying",
+                label: "Will be tried again later",
+                value: retrying,
+            },
+            ProgressItem {
+                key: "failed",
+                label: "Failed",
+                value: failed,
+            },
+        ],
+    })
+}
+
+/// `GET /packs/{year}/{half}/progress`: how far sending has got. The page works without
+/// JavaScript ("Refresh progress"); `progress.js` keeps it up to date from the JSON.
 pub async fn progress(
     State(state): State<AppState>,
     Page(layout): Page,
@@ -199,32 +245,28 @@ pub async fn progress(
 ) -> Result<Response, AppError> {
     require(&who)?;
     let half = half_term(state.store(), &year, &half).await?;
-    let rows = state.store().outbox_for_half_term(&half.name()).await?;
-    let sent = rows
-        .iter()
-        .filter(|d| d.status == DeliveryStatus::Sent)
-        .count();
-    let failed = rows
-        .iter()
-        .filter(|d| d.status == DeliveryStatus::Failed)
-        .count();
-    let retrying = rows
-        .iter()
-        .filter(|d| d.status == DeliveryStatus::Queued && d.attempts > 0)
-        .count();
-    let total = rows.len();
-    let done = sent + failed + retrying;
+    let report = send_progress(&state, &half).await?;
+    let base = base(&half);
     page(&ProgressPage {
         layout,
-        base: base(&half),
+        json_url: format!("{base}/progress.json"),
+        page_url: format!("{base}/progress"),
+        base,
         half,
-        total,
-        done,
-        sent,
-        retrying,
-        failed,
-        percent: (done * 100).checked_div(total).unwrap_or(100),
+        report,
     })
+}
+
+/// `GET /packs/{year}/{half}/progress.json`: the same progress as JSON
+/// ([`crate::progress`]), for the page's script.
+pub async fn progress_json(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path((year, half)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    require(&who)?;
+    let half = half_term(state.store(), &year, &half).await?;
+    send_progress(&state, &half).await?.json()
 }
 
 #[derive(Template)]

@@ -6,10 +6,11 @@
 //! |---|---|
 //! | `/packs` | choose a half term |
 //! | `/packs/{year}/{half}` | the dry run (`/packs/2024/25-3`) and the send button |
-//! | `/packs/{year}/{half}/progress` | sending, without JavaScript: a status page |
+//! | `/packs/{year}/{half}/progress` | sending: a status page (works without JavaScript; `progress.js` polls `…/progress.json`) |
 //! | `/packs/{year}/{half}/log` | the send log |
 //! | `/packs/calendar` | half-term dates |
 //! | `/packs/subscriptions` | requests to approve, and every school's subscribers |
+//! | `/packs/subscriptions/new` | add a school contact as a subscriber by hand |
 
 pub mod calendar;
 pub mod get;
@@ -65,15 +66,68 @@ pub(crate) fn notifier(
 }
 
 /// Delivers emails in the background, so the page answers at once; the progress page
-/// reads how far it got from the outbox.
+/// reads how far it got from the outbox. (Tests wait with `AppState::background_done`.)
 pub(crate) fn deliver_in_background(state: &AppState, n: Notifier, ids: Vec<i64>) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        let now = || state.now();
+    let task_state = state.clone();
+    state.spawn(async move {
+        let now = || task_state.now();
         if let Err(e) = crate::packs::run::deliver(&n, &ids, now, &|_, _| {}).await {
             tracing::warn!(error = %e, "sending packs stopped");
         }
     });
+}
+
+/// How long a page about one person waits for their email before answering (well inside
+/// the request timeout); sending carries on in the background if it takes longer.
+const DELIVERY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Delivers emails in the background but waits up to [`DELIVERY_WAIT`] for them, so a page
+/// about one person can say whether their email went (`None`: not known yet, or sending
+/// stopped on an error, which is logged; the outbox keeps the email for a retry).
+pub(crate) async fn deliver_and_wait(
+    state: &AppState,
+    n: Notifier,
+    ids: Vec<i64>,
+) -> Option<crate::packs::run::Delivered> {
+    let state = state.clone();
+    let task = tokio::spawn(async move {
+        let now = || state.now();
+        crate::packs::run::deliver(&n, &ids, now, &|_, _| {}).await
+    });
+    match tokio::time::timeout(DELIVERY_WAIT, task).await {
+        Ok(Ok(Ok(d))) => Some(d),
+        Ok(Ok(Err(e))) => {
+            tracing::warn!(error = %e, "sending an email stopped");
+            None
+        }
+        // Still sending (the task carries on), or it panicked.
+        Ok(Err(_)) | Err(_) => None,
+    }
+}
+
+/// The school's filled-in tracker workbook (`POST /schools/{urn}/tracker/upload`): a real
+/// school's workbook can be a few megabytes, so this route alone reads up to
+/// [`portal::targets::WORKBOOK_LIMIT`] (every other page keeps the 64 KiB limit), and says
+/// so clearly when a file is larger. `routes::router` merges it after the general limits.
+pub fn upload_routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use tower_http::timeout::TimeoutLayer;
+
+    use super::portal;
+    axum::Router::new()
+        .route(
+            "/schools/{urn}/tracker/upload",
+            post(portal::targets::upload),
+        )
+        // The multipart reader stops at this many bytes; the handler stops at the
+        // workbook's own limit first and answers with the tracker page and its error.
+        .layer(DefaultBodyLimit::max(portal::targets::UPLOAD_BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            portal::targets::UPLOAD_TIMEOUT,
+        ))
 }
 
 /// The routes of issue 6: the packs pages, the school portal, the public request and
@@ -87,6 +141,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/packs/calendar", get(calendar::get).post(calendar::set))
         .route("/packs/calendar/reset", post(calendar::reset))
         .route("/packs/subscriptions", get(subscriptions::list))
+        .route(
+            "/packs/subscriptions/new",
+            get(subscriptions::new).post(subscriptions::create),
+        )
         .route(
             "/packs/subscriptions/{id}/approve",
             post(subscriptions::approve),
@@ -103,6 +161,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/packs/{year}/{half}", get(get::dry_run))
         .route("/packs/{year}/{half}/send", post(post::send))
         .route("/packs/{year}/{half}/progress", get(get::progress))
+        .route(
+            "/packs/{year}/{half}/progress.json",
+            get(get::progress_json),
+        )
         .route("/packs/{year}/{half}/log", get(get::log))
         .route(
             "/packs/{year}/{half}/resend-failed",
@@ -116,10 +178,6 @@ pub fn routes() -> axum::Router<AppState> {
         .route(
             "/schools/{urn}/tracker/targets",
             post(portal::targets::form),
-        )
-        .route(
-            "/schools/{urn}/tracker/upload",
-            post(portal::targets::upload),
         )
         .route("/schools/{urn}/packs", get(portal::packs::list))
         .route(
@@ -139,4 +197,6 @@ pub fn routes() -> axum::Router<AppState> {
             get(subscribe::get::unsubscribe).post(subscribe::post::unsubscribe),
         )
         .route("/caseload/schools", get(caseload::get::schools))
+        .route("/caseload/schools.csv", get(caseload::get::csv))
+        .route("/caseload/schools.xlsx", get(caseload::get::xlsx))
 }

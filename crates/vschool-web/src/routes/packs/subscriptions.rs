@@ -1,24 +1,28 @@
-//! `/packs/subscriptions`: requests to receive a school's packs (approve or decline), and
-//! who receives each school's packs (unsubscribe someone).
+//! `/packs/subscriptions`: requests to receive a school's packs (approve or decline), who
+//! receives each school's packs (unsubscribe someone), and `/packs/subscriptions/new`: add
+//! a school contact as a subscriber by hand. Approving a request and adding someone by hand
+//! follow the same rules ([`welcome`]): a subscriber without a `dsl` account for the school
+//! gets one and a set-password link valid for 7 days by email.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 use vschool_domain::Urn;
 use vschool_store::{AuditAction, AuditObject, RequestStatus};
 
-use super::{deliver_in_background, notifier, require};
+use super::{deliver_and_wait, notifier, require};
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::client::ClientAddr;
-use crate::components::{Banner, Crumb};
+use crate::components::{Banner, Crumb, FormErrors};
 use crate::error::AppError;
 use crate::format::short_date_time;
 use crate::layout::{Layout, Page};
 use crate::packs::subscribers::ensure_accounts;
 use crate::render::page;
+use crate::routes::subscribe::{CheckedContact, ContactForm, Voice, CONTACT_ROLES};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -134,24 +138,171 @@ async fn decide(
         r.urn,
     );
     audit::record(&state, &event).await?;
-    let mut body = String::new();
-    if approve {
-        let n = notifier(&state, &who, &from)?;
-        if n.mailer.is_some() {
-            let made = ensure_accounts(state.store(), &n.config, &n.actor, Some(r.urn), now)
-                .await
-                .map_err(AppError::internal)?;
-            if !made.emails.is_empty() {
-                body = "An account has been made for them and a set-password link emailed.".into();
-            }
-            deliver_in_background(&state, n, made.emails);
-        } else {
-            body = "Email is not set up, so their account will be made when it is.".into();
-        }
-    }
+    let body = if approve {
+        welcome(&state, &who, &from, r.urn).await?
+    } else {
+        String::new()
+    };
     let banner = Banner {
         success: true,
         heading: format!("{} {verb}", r.name),
+        body,
+    };
+    show(&state, layout, Some(banner)).await
+}
+
+/// What follows someone becoming a school's subscriber, whether a request was approved or
+/// the Virtual School added them by hand (DESIGN §8): every subscriber of the school
+/// without a `dsl` account gets one and an email with a set-password link (valid for 7
+/// days); an existing `dsl` account of the same email gets the school. Waits a little for
+/// the email so the page can say how it went. Returns what to tell the user.
+async fn welcome(
+    state: &AppState,
+    who: &CurrentUser,
+    from: &str,
+    urn: Urn,
+) -> Result<String, AppError> {
+    let n = notifier(state, who, from)?;
+    if n.mailer.is_none() {
+        return Ok("Email is not set up, so their account will be made when it is.".into());
+    }
+    let made = ensure_accounts(state.store(), &n.config, &n.actor, Some(urn), state.now())
+        .await
+        .map_err(AppError::internal)?;
+    if made.emails.is_empty() {
+        return Ok(if made.schools_added > 0 {
+            "Their existing account can now read the school's packs.".into()
+        } else {
+            String::new()
+        });
+    }
+    Ok(match deliver_and_wait(state, n, made.emails).await {
+        Some(d) if d.all_sent() => {
+            "An account has been made for them and a set-password link emailed.".into()
+        }
+        Some(d) if d.failed > 0 => "An account has been made for them, but the email with \
+            their set-password link could not be sent: check their address, then ask the \
+            Virtual School Head to send a new link from the users page."
+            .into(),
+        _ => "An account has been made for them. The email with their set-password link \
+            could not be sent yet: it will be tried again automatically."
+            .into(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "packs/subscriber_new.html")]
+struct NewSubscriberPage {
+    layout: Layout,
+    crumbs: Vec<Crumb>,
+    errors: FormErrors,
+    form: ContactForm,
+}
+
+impl NewSubscriberPage {
+    fn roles(&self) -> [(&'static str, &'static str); 3] {
+        CONTACT_ROLES
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    /// Pre-fills the school (the "schools to chase" links).
+    urn: Option<String>,
+}
+
+fn new_page(layout: Layout, errors: FormErrors, form: ContactForm) -> Result<Response, AppError> {
+    page(&NewSubscriberPage {
+        layout,
+        crumbs: vec![
+            Crumb::new("Home", "/"),
+            Crumb::new("Packs", "/packs"),
+            Crumb::new("Who receives packs", "/packs/subscriptions"),
+        ],
+        errors,
+        form,
+    })
+}
+
+/// `GET /packs/subscriptions/new[?urn=URN]`: add a school contact as a subscriber.
+pub async fn new(
+    Page(layout): Page,
+    who: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    require(&who)?;
+    let school = q
+        .urn
+        .filter(|u| Urn::parse(u.trim()).is_ok())
+        .unwrap_or_default();
+    new_page(
+        layout,
+        FormErrors::new(),
+        ContactForm {
+            school,
+            ..ContactForm::default()
+        },
+    )
+}
+
+/// `POST /packs/subscriptions/new`: checks the contact as the public request page does,
+/// subscribes them (a contact the school did not have is added; one who had unsubscribed
+/// is subscribed again), audits it, then [`welcome`]s them as an approval would.
+pub async fn create(
+    State(state): State<AppState>,
+    Page(layout): Page,
+    ClientAddr(from): ClientAddr,
+    who: CurrentUser,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, AppError> {
+    require(&who)?;
+    let ix = crate::index::current(&state).await?;
+    let CheckedContact {
+        urn,
+        name,
+        role,
+        email,
+    } = match form.check(&ix, Voice::Theirs) {
+        Ok(c) => c,
+        Err(errors) => return new_page(layout, errors, form),
+    };
+    let store = state.store();
+    if store
+        .subscribers(Some(urn))
+        .await?
+        .iter()
+        .any(|s| s.email == email)
+    {
+        let mut errors = FormErrors::new();
+        errors.add(
+            "email",
+            format!("{email} already receives {}'s packs", ix.school_name(urn)),
+        );
+        return new_page(layout, errors, form);
+    }
+    let now = state.now();
+    store
+        .subscribe_contact(urn, &name, role, &email, &who.user().email, now)
+        .await?;
+    let event = audit::about_school(
+        audit::by(
+            &state,
+            who.user(),
+            &from,
+            AuditAction::Change,
+            AuditObject::Pack,
+            format!(
+                "subscribed {email} ({}) to the school's packs by hand",
+                role.label()
+            ),
+        ),
+        urn,
+    );
+    audit::record(&state, &event).await?;
+    let body = welcome(&state, &who, &from, urn).await?;
+    let banner = Banner {
+        success: true,
+        heading: format!("{name} now receives {}'s packs", ix.school_name(urn)),
         body,
     };
     show(&state, layout, Some(banner)).await

@@ -3,7 +3,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::{plausible, LinkInvalidPage, SetPasswordPage};
-use crate::accounts::set_password_path;
+use crate::accounts::{set_password_path, PURPOSE_RESET};
 use crate::auth::csrf;
 use crate::components::FormErrors;
 use crate::error::AppError;
@@ -19,21 +19,24 @@ pub async fn set_password(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let valid = plausible(&token)
-        && state
+    let link = if plausible(&token) {
+        state
             .store()
-            .password_link_user(&token_hash(&token), state.now())
+            .password_link_get(&token_hash(&token), state.now())
             .await?
-            .is_some();
-    if !valid {
+    } else {
+        None
+    };
+    let Some(link) = link else {
         return page_with_status(StatusCode::NOT_FOUND, &LinkInvalidPage { layout });
-    }
+    };
     let (csrf, set) = csrf::anonymous_token(&state, &headers);
     let mut res = page(&SetPasswordPage {
         layout,
         csrf,
         action: set_password_path(&token),
         errors: FormErrors::new(),
+        reset: link.purpose == PURPOSE_RESET,
     })?;
     if let Some(set) = set {
         res.headers_mut().append(header::SET_COOKIE, set);

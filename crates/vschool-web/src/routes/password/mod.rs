@@ -1,5 +1,6 @@
 //! Setting a password from a one-time link (a new account, or a forgotten password).
 
+pub mod forgot;
 pub mod get;
 pub mod post;
 
@@ -15,6 +16,27 @@ pub struct SetPasswordPage {
     pub csrf: String,
     pub action: String,
     pub errors: FormErrors,
+    /// An emailed reset link (`password_links.purpose` = `reset`), not a first password.
+    pub reset: bool,
+}
+
+#[derive(Template)]
+#[template(path = "password/forgot.html")]
+pub struct ForgotPasswordPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub email: String,
+    pub errors: FormErrors,
+}
+
+/// The same page whether or not the address has an account.
+#[derive(Template)]
+#[template(path = "password/reset_sent.html")]
+pub struct ResetSentPage {
+    pub layout: Layout,
+    /// As the person typed it (normalised): nothing they did not tell us.
+    pub email: String,
+    pub valid_for: String,
 }
 
 #[derive(Template)]
@@ -27,6 +49,7 @@ pub struct LinkInvalidPage {
 #[template(path = "password/password_set.html")]
 pub struct PasswordSetPage {
     pub layout: Layout,
+    pub reset: bool,
 }
 
 /// A link token is 64 hex characters; anything else is not looked up.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use vschool_store::{AuditAction, AuditEvent, AuditObject};
 
 use super::{plausible, LinkInvalidPage, PasswordSetPage, SetPasswordPage};
-use crate::accounts::set_password_path;
+use crate::accounts::{set_password_path, PURPOSE_RESET};
 use crate::auth::{csrf, password};
 use crate::client::ClientAddr;
 use crate::components::FormErrors;
@@ -34,13 +34,14 @@ pub async fn set_password(
     Form(form): Form<SetPasswordForm>,
 ) -> Result<Response, AppError> {
     let hash = token_hash(&token);
-    let user_id = if plausible(&token) {
-        state.store().password_link_user(&hash, state.now()).await?
+    let link = if plausible(&token) {
+        state.store().password_link_get(&hash, state.now()).await?
     } else {
         None
     };
-    let account = match user_id {
-        Some(id) => state.store().account_by_id(id).await?,
+    let reset = link.as_ref().is_some_and(|l| l.purpose == PURPOSE_RESET);
+    let account = match link {
+        Some(l) => state.store().account_by_id(l.user_id).await?,
         None => None,
     };
     let Some(account) = account else {
@@ -62,6 +63,7 @@ pub async fn set_password(
             csrf,
             action: set_password_path(&token),
             errors,
+            reset,
         });
     }
 
@@ -85,10 +87,15 @@ pub async fn set_password(
             upn: None,
             la_child_id: None,
             urn: None,
-            detail: "set their password from a one-time link".to_owned(),
+            detail: if reset {
+                "reset their password from an emailed one-time link; their sessions were ended"
+            } else {
+                "set their password from a one-time link"
+            }
+            .to_owned(),
             from,
         },
     )
     .await?;
-    page(&PasswordSetPage { layout })
+    page(&PasswordSetPage { layout, reset })
 }

@@ -17,7 +17,7 @@ use vschool_domain::Urn;
 use vschool_store::{AuditAction, AuditEvent, AuditObject};
 
 use crate::audit;
-use crate::auth::{CurrentUser, Scope};
+use crate::auth::{CurrentUser, Scope, User};
 use crate::error::AppError;
 use crate::index::Index;
 use crate::state::AppState;
@@ -29,9 +29,19 @@ pub(crate) fn school_in_scope(
     raw: &str,
     ix: &Index,
 ) -> Result<Urn, AppError> {
+    school_in_scope_for(state, who.user(), raw, ix)
+}
+
+/// The same for any signed-in user (the API's token holders too).
+pub(crate) fn school_in_scope_for(
+    state: &AppState,
+    user: &User,
+    raw: &str,
+    ix: &Index,
+) -> Result<Urn, AppError> {
     let urn = Urn::parse(raw).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::for_user(who.user(), state.clock().today());
-    if !who.role().sees_schools() || !scope.covers_school(urn) || ix.setting(urn).is_none() {
+    let scope = Scope::for_user(user, state.clock().today());
+    if !user.role.sees_schools() || !scope.covers_school(urn) || ix.setting(urn).is_none() {
         return Err(AppError::NotFound);
     }
     Ok(urn)

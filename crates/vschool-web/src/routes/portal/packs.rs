@@ -2,17 +2,20 @@
 //! `GET /schools/{urn}/packs/{year}/{half}` (`/schools/100001/packs/2024/25-3`, the link
 //! in the emails), with its tracker workbook at `…/download`. Audited.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use vschool_analytics::pack::{Change, Leaving};
 use vschool_domain::calendar::iso;
-use vschool_store::{AuditAction, AuditObject, StoredPack};
+use vschool_domain::{Upn, Urn};
+use vschool_store::{AuditAction, AuditEvent, AuditObject, StoredPack};
 
-use super::{school_in_scope, tracker_events, xlsx_download};
+use super::{school_in_scope, school_in_scope_for, xlsx_download};
 use crate::audit;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Role, User};
 use crate::client::ClientAddr;
 use crate::components::{Cell, Crumb, SummaryRow, Table};
 use crate::error::AppError;
@@ -104,26 +107,20 @@ pub struct VersionQuery {
     version: Option<i64>,
 }
 
-async fn the_pack(
+/// A pack as a reader asked for it: the school (if in their scope), every version of the
+/// half term's pack (newest first), the version asked for (`None`: the latest) and its
+/// content. A school out of scope, a half term without a pack and an unknown version are
+/// the same 404.
+pub(crate) async fn the_pack(
     state: &AppState,
-    who: &CurrentUser,
+    user: &User,
     raw: &str,
-    year: &str,
-    half: &str,
+    half_term: &str,
     version: Option<i64>,
-) -> Result<
-    (
-        vschool_domain::Urn,
-        Vec<StoredPack>,
-        StoredPack,
-        PackContent,
-    ),
-    AppError,
-> {
+) -> Result<(Urn, Vec<StoredPack>, StoredPack, PackContent), AppError> {
     let ix = index::current(state).await?;
-    let urn = school_in_scope(state, who, raw, &ix)?;
-    let name = from_path(year, half).map_err(|_| AppError::NotFound)?;
-    let versions = state.store().pack_versions(urn, &name).await?;
+    let urn = school_in_scope_for(state, user, raw, &ix)?;
+    let versions = state.store().pack_versions(urn, half_term).await?;
     let chosen = match version {
         Some(v) => versions.iter().find(|p| p.version == v),
         None => versions.first(),
@@ -132,6 +129,90 @@ async fn the_pack(
     .ok_or(AppError::NotFound)?;
     let content = PackContent::from_stored(&chosen).map_err(AppError::internal)?;
     Ok((urn, versions, chosen, content))
+}
+
+/// What of a pack a reader was shown, for the audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// The pack's page: its list and what changed.
+    Page,
+    /// Its tracker workbook.
+    Workbook,
+    /// All of it (the API): list, what changed and tracker.
+    Everything,
+}
+
+/// Records a reading of a pack: one audit event for the pack and one per child shown (DESIGN
+/// §8), and, when the reader is one of the school's DSLs, the read itself, for the schools
+/// list's "last pack read" (reads by the Virtual School's team are not the school's).
+pub(crate) async fn record_read(
+    state: &AppState,
+    user: &User,
+    from: &str,
+    action: AuditAction,
+    pack: &StoredPack,
+    c: &PackContent,
+    shown: Shown,
+) -> Result<(), AppError> {
+    let snapshot = state.snapshot().await?;
+    let urn = pack.urn;
+    let (what, where_) = match shown {
+        Shown::Page => ("", format!("listed in pack {}", pack.half_term)),
+        Shown::Workbook => (
+            "tracker workbook of ",
+            format!("in the tracker workbook of pack {}", pack.half_term),
+        ),
+        Shown::Everything => ("", format!("in pack {} (API)", pack.half_term)),
+    };
+    let mut events = vec![audit::about_school(
+        audit::by(
+            state,
+            user,
+            from,
+            action,
+            AuditObject::Pack,
+            format!("{what}pack {} version {}", pack.half_term, pack.version),
+        ),
+        urn,
+    )];
+    let listed = c.list.iter().map(|p| p.upn);
+    let changed = c.changes.iter().map(|ch| ch.pupil().upn);
+    let tracked = c.tracker.rows.iter().map(|r| r.upn);
+    let upns: Vec<Upn> = match shown {
+        Shown::Page => listed.chain(changed).collect(),
+        Shown::Workbook => tracked.collect(),
+        Shown::Everything => listed.chain(changed).chain(tracked).collect(),
+    };
+    let mut seen = HashSet::new();
+    for upn in upns {
+        if !seen.insert(upn) {
+            continue;
+        }
+        let e = audit::by(
+            state,
+            user,
+            from,
+            action,
+            AuditObject::Child,
+            where_.clone(),
+        );
+        let e = match snapshot.child_for(upn) {
+            Some(child) => audit::about_child(e, &child.la_child_id, Some(upn)),
+            None => AuditEvent {
+                upn: Some(upn),
+                ..e
+            },
+        };
+        events.push(audit::about_school(e, urn));
+    }
+    audit::record_many(state, &events).await?;
+    if user.role == Role::Dsl {
+        state
+            .store()
+            .pack_read(urn, &pack.half_term, &user.email, state.now())
+            .await?;
+    }
+    Ok(())
 }
 
 fn change_text(c: &Change) -> String {
@@ -179,39 +260,18 @@ pub async fn show(
     Path((raw, year, half)): Path<(String, String, String)>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, AppError> {
-    let (urn, versions, pack, c) = the_pack(&state, &who, &raw, &year, &half, q.version).await?;
-    // Viewing a pack: one event for the pack, one per child on its list.
-    let snapshot = state.snapshot().await?;
-    let mut events = vec![audit::about_school(
-        audit::by(
-            &state,
-            who.user(),
-            &from,
-            AuditAction::View,
-            AuditObject::Pack,
-            format!("pack {} version {}", pack.half_term, pack.version),
-        ),
-        urn,
-    )];
-    for p in &c.list {
-        let e = audit::by(
-            &state,
-            who.user(),
-            &from,
-            AuditAction::View,
-            AuditObject::Child,
-            format!("listed in pack {}", pack.half_term),
-        );
-        let e = match snapshot.child_for(p.upn) {
-            Some(child) => audit::about_child(e, &child.la_child_id, Some(p.upn)),
-            None => vschool_store::AuditEvent {
-                upn: Some(p.upn),
-                ..e
-            },
-        };
-        events.push(audit::about_school(e, urn));
-    }
-    audit::record_many(&state, &events).await?;
+    let name = from_path(&year, &half).map_err(|_| AppError::NotFound)?;
+    let (urn, versions, pack, c) = the_pack(&state, who.user(), &raw, &name, q.version).await?;
+    record_read(
+        &state,
+        who.user(),
+        &from,
+        AuditAction::View,
+        &pack,
+        &c,
+        Shown::Page,
+    )
+    .await?;
     let (y, n) = vschool_domain::term_dates::HalfTerm::parse_name(&c.half_term)
         .map_err(|_| AppError::NotFound)?;
     let summary = vec![
@@ -323,34 +383,21 @@ pub async fn download(
     Path((raw, year, half)): Path<(String, String, String)>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, AppError> {
-    let (urn, _, pack, c) = the_pack(&state, &who, &raw, &year, &half, q.version).await?;
+    let name = from_path(&year, &half).map_err(|_| AppError::NotFound)?;
+    let (urn, _, pack, c) = the_pack(&state, who.user(), &raw, &name, q.version).await?;
     let snapshot = state.snapshot().await?;
     let bytes = crate::packs::xlsx::workbook(&snapshot, &c.tracker, state.la_name())
         .map_err(AppError::internal)?;
-    let mut events = vec![audit::about_school(
-        audit::by(
-            &state,
-            who.user(),
-            &from,
-            AuditAction::Download,
-            AuditObject::Pack,
-            format!(
-                "tracker workbook of pack {} version {}",
-                pack.half_term, pack.version
-            ),
-        ),
-        urn,
-    )];
-    events.extend(tracker_events(
+    record_read(
         &state,
-        &who,
+        who.user(),
         &from,
-        &snapshot,
-        &c.tracker,
         AuditAction::Download,
-        &format!("in the tracker workbook of pack {}", pack.half_term),
-    ));
-    audit::record_many(&state, &events).await?;
+        &pack,
+        &c,
+        Shown::Workbook,
+    )
+    .await?;
     Ok(xlsx_download(
         bytes,
         &format!(

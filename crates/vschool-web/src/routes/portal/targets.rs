@@ -2,10 +2,13 @@
 //! tracker page) and `POST /schools/{urn}/tracker/upload` (the filled-in workbook). A
 //! target is an attendance % for the current academic year, per pupil or for a status
 //! group (DESIGN §8 "The tracker"); it shows in the tracker, its XLSX and the next pack.
+//! The workbook may be up to [`WORKBOOK_LIMIT`] (5 MB); a larger one is refused with the
+//! tracker page and a clear error (HTTP 413).
 
 use std::io::Cursor;
 
 use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
 use calamine::{Data, Reader, Xlsx};
@@ -26,6 +29,37 @@ use crate::index;
 use crate::layout::Page;
 use crate::packs::targets::{parse_percent, percent_of_number};
 use crate::state::AppState;
+
+/// The largest tracker workbook read: a school's own workbook, filled in and saved by
+/// Excel, can be a few megabytes (the 64 KiB of other forms is far too little).
+pub const WORKBOOK_LIMIT: usize = 5 * 1024 * 1024;
+
+/// The whole upload's limit: the workbook and the form's other fields.
+pub const UPLOAD_BODY_LIMIT: usize = WORKBOOK_LIMIT + 64 * 1024;
+
+/// How long a workbook may take to arrive over a slow school connection.
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Reads the workbook field, up to [`WORKBOOK_LIMIT`]: `None` when it is larger.
+async fn read_workbook_field(
+    mut field: axum::extract::multipart::Field<'_>,
+) -> Result<Option<Vec<u8>>, AppError> {
+    let mut bytes = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > WORKBOOK_LIMIT {
+                    return Ok(None);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(Some(bytes)),
+            // The whole request passed the route's limit.
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(None),
+            Err(_) => return Err(AppError::BadRequest),
+        }
+    }
+}
 
 async fn save(
     state: &AppState,
@@ -237,11 +271,20 @@ pub async fn upload(
     // The token comes first in the form, and is checked before the file is read.
     let mut token_ok = false;
     let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest)?
-    {
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            // Past the route's limit. The reader may have read ahead past the token (it takes
+            // whatever has arrived), so this does not wait for it: the answer is only the
+            // tracker page, as a GET shows it, with the error; nothing is saved.
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_large = true;
+                break;
+            }
+            Err(_) => return Err(AppError::BadRequest),
+        };
         match field.name() {
             Some("csrf_token") => {
                 let given = field.text().await.map_err(|_| AppError::BadRequest)?;
@@ -250,22 +293,33 @@ pub async fn upload(
                     return Err(AppError::FormExpired);
                 }
             }
-            Some("workbook") if token_ok => {
-                file = Some(
-                    field
-                        .bytes()
-                        .await
-                        .map_err(|_| AppError::BadRequest)?
-                        .to_vec(),
-                );
-            }
+            Some("workbook") if token_ok => match read_workbook_field(field).await? {
+                Some(bytes) => file = Some(bytes),
+                None => {
+                    too_large = true;
+                    break;
+                }
+            },
             _ => {}
         }
+    }
+    let mut errors = FormErrors::new();
+    if too_large {
+        errors.add(
+            "workbook",
+            format!(
+                "The file is larger than {} MB: upload the tracker workbook downloaded from this page, with only the \"Aspirational target %\" column filled in",
+                WORKBOOK_LIMIT / (1024 * 1024)
+            ),
+        );
+        let mut res = show(&state, layout, &who, &from, urn, errors, None).await?;
+        *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        res.extensions_mut().insert(crate::render::Rendered);
+        return Ok(res);
     }
     if !token_ok {
         return Err(AppError::FormExpired);
     }
-    let mut errors = FormErrors::new();
     let bytes = file.filter(|b| !b.is_empty());
     let Some(bytes) = bytes else {
         errors.add("workbook", "Select the tracker workbook (XLSX) to upload");

@@ -1,8 +1,11 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use std::collections::HashMap;
+
 use serde::Deserialize;
-use vschool_domain::pupil::ContactRole;
+use vschool_domain::Urn;
+use vschool_store::PackRead;
 
 use super::{counts, pupils_at};
 use crate::auth::{CurrentUser, Role, Scope};
@@ -29,8 +32,53 @@ struct SchoolsList {
 pub struct ListQuery {
     /// Part of a school's name or its URN (school names are not personal data).
     q: Option<String>,
-    /// `children` to put the schools with most children first; else by name.
+    /// `children` to put the schools with most children first; `read` the schools that
+    /// read a pack longest ago (never first), to chase; else by name.
     sort: Option<String>,
+}
+
+/// Who receives each school's packs and when each last read one: the same subscribers as
+/// the packs' dry run and its "schools to chase" (`packs::run::plan`), so the two agree.
+pub(crate) struct PackReach {
+    subscribers: HashMap<Urn, Vec<String>>,
+    reads: HashMap<Urn, PackRead>,
+}
+
+impl PackReach {
+    pub(crate) async fn load(state: &AppState) -> Result<PackReach, AppError> {
+        let mut subscribers: HashMap<Urn, Vec<String>> = HashMap::new();
+        for s in state.store().subscribers(None).await? {
+            subscribers.entry(s.urn).or_default().push(s.name);
+        }
+        let reads = state
+            .store()
+            .pack_last_reads()
+            .await?
+            .into_iter()
+            .map(|r| (r.urn, r))
+            .collect();
+        Ok(PackReach { subscribers, reads })
+    }
+
+    /// "Nobody", or the subscribers' names.
+    pub(crate) fn receivers(&self, urn: Urn) -> String {
+        match self.subscribers.get(&urn) {
+            None => "Nobody".into(),
+            Some(names) => names.join(", "),
+        }
+    }
+
+    /// "Never", or the day of the school's latest read and the half term it read.
+    pub(crate) fn last_read(&self, urn: Urn) -> String {
+        match self.reads.get(&urn) {
+            None => "Never".into(),
+            Some(r) => format!("{} ({})", long_date(r.at.date()), r.half_term),
+        }
+    }
+
+    fn read_at(&self, urn: Urn) -> Option<time::OffsetDateTime> {
+        self.reads.get(&urn).map(|r| r.at)
+    }
 }
 
 /// `GET /schools`
@@ -46,9 +94,14 @@ pub async fn list(
     let ix = index::current(&state).await?;
     let query = q.q.unwrap_or_default().trim().to_owned();
     let needle = query.to_lowercase();
-    let by_children = q.sort.as_deref() == Some("children");
+    let sort = match q.sort.as_deref() {
+        Some("children") => "children",
+        Some("read") => "read",
+        _ => "name",
+    };
+    let reach = PackReach::load(&state).await?;
 
-    let mut rows: Vec<(String, u64, Vec<Cell>)> = Vec::new();
+    let mut rows: Vec<(String, u64, Option<time::OffsetDateTime>, Vec<Cell>)> = Vec::new();
     for s in ix.settings() {
         if !scope.covers_school(s.urn) {
             continue;
@@ -66,34 +119,33 @@ pub async fn list(
         if scope.is_all() && now + by[3] == 0 {
             continue;
         }
-        let subscribed = ix
-            .contacts(s.urn)
-            .iter()
-            .any(|(c, unsubscribed)| c.role == ContactRole::Dsl && !unsubscribed);
         rows.push((
             s.name.clone(),
             now,
+            reach.read_at(s.urn),
             vec![
                 Cell::link(s.name.clone(), format!("/schools/{}", s.urn)),
                 Cell::text(s.urn.to_string()),
                 Cell::text(s.phase.gias_name()),
                 Cell::number(count(now)),
                 Cell::number(count(by[3])),
-                Cell::text(if subscribed { "Yes" } else { "No" }),
+                Cell::text(reach.receivers(s.urn)),
+                Cell::text(reach.last_read(s.urn)),
             ],
         ));
     }
-    if by_children {
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    } else {
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
+    match sort {
+        "children" => rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))),
+        // `None` (never read) sorts before any time.
+        "read" => rows.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0))),
+        _ => rows.sort_by(|a, b| a.0.cmp(&b.0)),
     }
     let shown = rows.len();
     page(&SchoolsList {
         layout,
         today: long_date(today),
         query,
-        sort: if by_children { "children" } else { "name" }.into(),
+        sort: sort.into(),
         shown,
         table: Table {
             caption: String::new(),
@@ -103,9 +155,10 @@ pub async fn list(
                 Cell::text("Phase"),
                 Cell::number("With a social worker now"),
                 Cell::number("Previously had a social worker"),
-                Cell::text("DSL subscribed to packs"),
+                Cell::text("Receives packs"),
+                Cell::text("Last pack read"),
             ],
-            rows: rows.into_iter().map(|(_, _, r)| r).collect(),
+            rows: rows.into_iter().map(|(_, _, _, r)| r).collect(),
         },
     })
 }

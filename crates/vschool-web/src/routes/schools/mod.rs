@@ -88,7 +88,7 @@ pub fn pupils_at<'a>(
     urn: Urn,
 ) -> impl Iterator<Item = &'a ChildEntry> {
     let date = scope.today();
-    ix.children_in(scope)
+    ix.enrolled_at(scope, urn)
         .filter(move |c| c.upn.is_some())
         .filter(move |c| c.enrolments.iter().any(|e| e.urn == urn && e.on_roll(date)))
         .filter(move |c| school_visible(c, date))

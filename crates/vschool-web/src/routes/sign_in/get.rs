@@ -29,6 +29,7 @@ pub async fn sign_in(
         csrf: token,
         email: String::new(),
         errors: FormErrors::new(),
+        sso: state.config().oidc.is_some(),
     })?;
     if let Some(set) = set {
         res.headers_mut().append(header::SET_COOKIE, set);
@@ -64,9 +65,10 @@ pub async fn enrol(
         Some(secret) => secret.clone(),
         None => {
             let secret = totp::new_secret();
+            let sealed = state.key().seal_pending_totp(s.user.id, &secret);
             state
                 .store()
-                .session_set_pending_totp(&s.session_hash, Some(&secret))
+                .session_set_pending_totp(&s.session_hash, Some(&sealed))
                 .await?;
             secret
         }

@@ -2,6 +2,7 @@
 //! first time), then home; and signing out.
 
 pub mod get;
+pub mod oidc;
 pub mod post;
 
 use askama::Template;
@@ -16,6 +17,17 @@ pub struct SignInPage {
     pub csrf: String,
     pub email: String,
     pub errors: FormErrors,
+    /// Single sign-on is configured: show "Sign in with your council account".
+    pub sso: bool,
+}
+
+/// A single sign-on that signed nobody in (see `crate::auth::oidc::Refusal`).
+#[derive(Template)]
+#[template(path = "sign_in/sso_refused.html")]
+pub struct SsoRefusedPage {
+    pub layout: Layout,
+    pub heading: &'static str,
+    pub paragraphs: Vec<String>,
 }
 
 #[derive(Template)]

@@ -62,6 +62,7 @@ pub async fn sign_in(
             csrf: token.clone(),
             email: form.email.trim().to_owned(),
             errors,
+            sso: state.config().oidc.is_some(),
         };
         page_with_status(status, &p)
     };
@@ -105,7 +106,7 @@ pub async fn sign_in(
         }
     };
 
-    let cookie = session::start(&state, account.id, &from).await?;
+    let cookie = session::start(&state, account.id, &from, session::BY_PASSWORD).await?;
     let next = if account.totp_secret.is_some() {
         "/sign-in/second-factor"
     } else {
@@ -133,7 +134,7 @@ fn code_error(code: &str) -> &'static str {
 }
 
 /// Finishes a sign-in: new session id, audit, last sign-in time, home.
-async fn finish(
+pub(crate) async fn finish(
     state: &AppState,
     s: &SignedIn,
     from: &str,
@@ -168,7 +169,7 @@ async fn accept_code(
     secret: &str,
     code: &str,
 ) -> Result<Option<i64>, AppError> {
-    let Some(step) = totp::matching_step(secret, code)? else {
+    let Some(step) = totp::matching_step(secret, code, state.now())? else {
         return Ok(None);
     };
     Ok(state
@@ -194,12 +195,7 @@ pub async fn second_factor(
             &SecondFactorPage { layout, errors },
         );
     }
-    let secret = state
-        .store()
-        .account_by_id(s.user.id)
-        .await?
-        .and_then(|a| a.totp_secret);
-    let Some(secret) = secret else {
+    let Some(secret) = totp::enrolled_secret(&state, s.user.id).await? else {
         return Ok(Redirect::to("/sign-in/second-factor/enrol").into_response());
     };
     if totp::normalise(&form.code).is_some()
@@ -207,7 +203,12 @@ pub async fn second_factor(
             .await?
             .is_some()
     {
-        return finish(&state, &s, &from, "password and authenticator code").await;
+        let how = if s.first_factor == session::BY_OIDC {
+            "council single sign-on and authenticator code"
+        } else {
+            "password and authenticator code"
+        };
+        return finish(&state, &s, &from, how).await;
     }
     if totp::normalise(&form.code).is_some() {
         crate::audit::record(
@@ -245,18 +246,14 @@ pub async fn enrol(
         errors.add("code", too_many(minutes));
         return enrol_page(&state, layout, &s, &secret, errors);
     }
-    if let Some(step) = totp::matching_step(&secret, &form.code)? {
-        state
-            .store()
-            .account_set_totp(s.user.id, &secret, step)
-            .await?;
-        return finish(
-            &state,
-            &s,
-            &from,
-            "password and a newly enrolled authenticator",
-        )
-        .await;
+    if let Some(step) = totp::matching_step(&secret, &form.code, state.now())? {
+        totp::save_enrolled(&state, s.user.id, &secret, step).await?;
+        let how = if s.first_factor == session::BY_OIDC {
+            "council single sign-on and a newly enrolled authenticator"
+        } else {
+            "password and a newly enrolled authenticator"
+        };
+        return finish(&state, &s, &from, how).await;
     }
     errors.add("code", code_error(&form.code));
     enrol_page(&state, layout, &s, &secret, errors)

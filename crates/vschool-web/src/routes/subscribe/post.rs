@@ -2,17 +2,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
-use serde::Deserialize;
 use time::Duration;
-use vschool_domain::pupil::ContactRole;
-use vschool_domain::Urn;
 use vschool_store::{AuditAction, AuditEvent, AuditObject, NewRequest};
 
 use super::{
-    plausible, LinkInvalidPage, RequestPage, RequestedPage, UnsubscribedPage,
-    MAX_PER_ADDRESS_PER_HOUR, MAX_PER_EMAIL_PER_DAY,
+    plausible, CheckedContact, ContactForm, LinkInvalidPage, RequestPage, RequestedPage,
+    UnsubscribedPage, Voice, MAX_PER_ADDRESS_PER_HOUR, MAX_PER_EMAIL_PER_DAY,
 };
-use crate::accounts::normalise_email;
 use crate::auth::csrf;
 use crate::client::ClientAddr;
 use crate::components::FormErrors;
@@ -22,88 +18,16 @@ use crate::render::{page, page_with_status};
 use crate::state::AppState;
 use crate::util::token_hash;
 
-#[derive(Debug, Deserialize)]
-pub struct RequestForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    school: String,
-    #[serde(default)]
-    email: String,
-}
-
 /// `POST /subscribe`
 pub async fn request(
     State(state): State<AppState>,
     Page(layout): Page,
     ClientAddr(from): ClientAddr,
     headers: HeaderMap,
-    Form(form): Form<RequestForm>,
+    Form(form): Form<ContactForm>,
 ) -> Result<Response, AppError> {
-    let mut errors = FormErrors::new();
-    if form.name.trim().is_empty() {
-        errors.add("name", "Enter your full name");
-    } else if form.name.trim().chars().count() > 100 {
-        errors.add("name", "Your name must be 100 characters or fewer");
-    }
-    let role = ContactRole::parse(&form.role);
-    if role.is_none() {
-        errors.add("role", "Select your role at the school");
-    }
     let ix = crate::index::current(&state).await?;
-    let wanted = form.school.trim();
-    let school: Option<Urn> = if wanted.is_empty() {
-        errors.add("school", "Enter your school's name or its 6-digit URN");
-        None
-    } else if let Ok(urn) = Urn::parse(wanted) {
-        if ix.setting(urn).is_none() {
-            errors.add(
-                "school",
-                "No school has that URN: check it on Get Information about Schools",
-            );
-        }
-        Some(urn)
-    } else {
-        let needle = wanted.to_lowercase();
-        let exact: Vec<Urn> = ix
-            .settings()
-            .filter(|s| s.name.to_lowercase() == needle)
-            .map(|s| s.urn)
-            .collect();
-        let partial: Vec<Urn> = ix
-            .settings()
-            .filter(|s| s.name.to_lowercase().contains(&needle))
-            .map(|s| s.urn)
-            .collect();
-        match (exact.as_slice(), partial.as_slice()) {
-            ([one], _) | ([], [one]) => Some(*one),
-            ([], []) => {
-                errors.add(
-                    "school",
-                    "No school of that name was found: enter its 6-digit URN instead",
-                );
-                None
-            }
-            _ => {
-                errors.add(
-                    "school",
-                    "More than one school matches that name: enter its 6-digit URN instead",
-                );
-                None
-            }
-        }
-    };
-    let email = normalise_email(&form.email);
-    if form.email.trim().is_empty() {
-        errors.add("email", "Enter your work email address");
-    } else if email.is_none() {
-        errors.add(
-            "email",
-            "Enter an email address in the correct format, like name@school.sch.uk",
-        );
-    }
+    let checked = form.check(&ix, Voice::Yours);
     let token = if layout.csrf_token.is_empty() {
         csrf::anonymous_token(&state, &headers).0
     } else {
@@ -123,12 +47,15 @@ pub async fn request(
             },
         )
     };
-    let (Some(role), Some(urn), Some(email)) = (role, school, email) else {
-        return again(errors, StatusCode::OK);
+    let CheckedContact {
+        urn,
+        name,
+        role,
+        email,
+    } = match checked {
+        Ok(c) => c,
+        Err(errors) => return again(errors, StatusCode::OK),
     };
-    if !errors.is_empty() {
-        return again(errors, StatusCode::OK);
-    }
     let now = state.now();
     let (by_address, _) = state
         .store()
@@ -151,7 +78,7 @@ pub async fn request(
         .subscription_request_create(
             &NewRequest {
                 urn,
-                name: form.name.trim().to_owned(),
+                name,
                 role,
                 email: email.clone(),
                 origin: from.clone(),

@@ -2,6 +2,7 @@
 //! sessions, adding an account (which shows its one-time set-password link), a new link,
 //! and ending every session and API token of an account.
 
+pub mod account;
 pub mod get;
 pub mod post;
 
@@ -47,6 +48,51 @@ pub struct LinkPage {
     pub name: String,
     pub url: String,
     pub expires: String,
+}
+
+/// One account's sessions and API tokens (`GET /users/{id}`).
+#[derive(Template)]
+#[template(path = "users/account.html")]
+pub struct AccountPage {
+    pub layout: Layout,
+    pub banner: Option<Banner>,
+    pub id: i64,
+    pub name: String,
+    pub details: Vec<SummaryRow>,
+    pub sessions: Vec<SessionRow>,
+    pub tokens: Vec<TokenRow>,
+    /// The "create an API token" form's errors and label as typed.
+    pub errors: FormErrors,
+    pub token_label: String,
+}
+
+/// A live session as the page shows it: no secret, not even the stored hash.
+pub struct SessionRow {
+    pub reference: String,
+    pub started: String,
+    pub last_seen: String,
+    pub from: String,
+    pub how: String,
+}
+
+pub struct TokenRow {
+    pub id: i64,
+    pub label: String,
+    pub created: String,
+    pub last_used: String,
+    pub live: bool,
+    pub revoked: String,
+}
+
+/// A new API token, shown this once.
+#[derive(Template)]
+#[template(path = "users/token_created.html")]
+pub struct TokenCreatedPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub name: String,
+    pub label: String,
+    pub token: String,
 }
 
 /// The role radios: code, label, what the role may see.

@@ -120,7 +120,8 @@ pub async fn create(
                 AccountError::SchoolsNotAllowed(_) | AccountError::BadRole(_) => "role",
                 AccountError::NoSuchAccount(_)
                 | AccountError::BadPassword(_)
-                | AccountError::Store(_) => return Err(AppError::internal(e)),
+                | AccountError::Store(_)
+                | AccountError::Key(_) => return Err(AppError::internal(e)),
             };
             let mut message = e.to_string();
             if let Some(first) = message.get(..1) {
