@@ -43,17 +43,17 @@ for _ in $(seq 1 240); do
 done
 grep -q "^Serving" "$work/demo.txt" || { cat "$work/demo.txt" >&2; exit 1; }
 
-password="$(sed -n 's/.*password "\([^"]*\)".*/\1/p' "$work/demo.txt" | head -1)"
-secret="$(awk '$1 == "vsh" { print $3 }' "$work/demo.txt" | head -1)"
+password="$(sed -n 's/.*password "\([^"]*\)".*/\1/p' "$work/demo.txt" | sed -n 1p)"
+secret="$(awk '$1 == "vsh" { print $3 }' "$work/demo.txt" | sed -n 1p)"
 cookie="$(python3 scripts/sign-in.py --base "$BASE" --email vsh@northshire.example \
   --password "$password" --totp-secret "$secret")"
 token="$("$bin" --db "$db" token create --email vsh@northshire.example)"
 
 # A school and a child to open: the first school on the overview, its first pupil.
 curl -sf -H "Cookie: $cookie" "$BASE/overview" >"$work/overview.html"
-school="$(grep -o '/schools/[0-9]*' "$work/overview.html" | head -1)"
+school="$(grep -o '/schools/[0-9]*' "$work/overview.html" | sed -n 1p)"
 curl -sf -H "Cookie: $cookie" "$BASE$school" >"$work/school.html"
-child="$(grep -o '/children/[0-9a-f]*' "$work/school.html" | head -1)"
+child="$(grep -o '/children/[0-9a-f]*' "$work/school.html" | sed -n 1p)"
 urn="${school#/schools/}"
 
 run() { # name path header

@@ -344,6 +344,21 @@ mod tests {
         assert!(AcademicYear::parse("2024/26").is_err());
         assert!(AcademicYear::parse("24/25").is_err());
         assert!(AcademicYear::parse("").is_err());
+        // Each length check rejects on its own: the start year written with five digits, or
+        // the end year with three, still has end = start + 1 (mod 100) and a start in range,
+        // so only the length rule turns them away.
+        assert_eq!(AcademicYear::parse("02024/25"), Err(AcademicYearError));
+        assert_eq!(AcademicYear::parse("2024/025"), Err(AcademicYearError));
+        // Surrounding blanks are trimmed.
+        assert_eq!(AcademicYear::parse(" 2024/25 "), Ok(AcademicYear(2024)));
+    }
+
+    #[test]
+    fn next_and_previous_years() {
+        // 2024/25 is followed by 2025/26 and preceded by 2023/24.
+        assert_eq!(AcademicYear(2024).next(), AcademicYear(2025));
+        assert_eq!(AcademicYear(2024).previous(), AcademicYear(2023));
+        assert_eq!(AcademicYear(1999).next().to_string(), "2000/01");
     }
 
     #[test]
@@ -372,6 +387,77 @@ mod tests {
     }
 
     #[test]
+    fn easter_dates_2000_to_2040_and_rare_cases() {
+        // Every Easter Sunday from 2000 to 2040 (month, day), as the anonymous Gregorian
+        // algorithm gives them, checked against two independent computations (Knuth's
+        // Lilius/Clavius method and the Tøndering formula) and against dates people remember:
+        // 23 April 2000, 23 March 2008 (the earliest for a century), 24 April 2011,
+        // 31 March 2024, 20 April 2025, 25 April 2038 (the latest possible date).
+        // 2014 and 2033 have year % 19 == 0, where the epact sum is smallest.
+        const EASTER: [(u8, u8); 41] = [
+            (4, 23), // 2000
+            (4, 15), // 2001
+            (3, 31), // 2002
+            (4, 20), // 2003
+            (4, 11), // 2004
+            (3, 27), // 2005
+            (4, 16), // 2006
+            (4, 8),  // 2007
+            (3, 23), // 2008
+            (4, 12), // 2009
+            (4, 4),  // 2010
+            (4, 24), // 2011
+            (4, 8),  // 2012
+            (3, 31), // 2013
+            (4, 20), // 2014
+            (4, 5),  // 2015
+            (3, 27), // 2016
+            (4, 16), // 2017
+            (4, 1),  // 2018
+            (4, 21), // 2019
+            (4, 12), // 2020
+            (4, 4),  // 2021
+            (4, 17), // 2022
+            (4, 9),  // 2023
+            (3, 31), // 2024
+            (4, 20), // 2025
+            (4, 5),  // 2026
+            (3, 28), // 2027
+            (4, 16), // 2028
+            (4, 1),  // 2029
+            (4, 21), // 2030
+            (4, 13), // 2031
+            (3, 28), // 2032
+            (4, 17), // 2033
+            (4, 9),  // 2034
+            (3, 25), // 2035
+            (4, 13), // 2036
+            (4, 5),  // 2037
+            (4, 25), // 2038
+            (4, 10), // 2039
+            (4, 1),  // 2040
+        ];
+        for (year, (month, day)) in (2000..).zip(EASTER) {
+            let month = Month::try_from(month).expect("3 or 4");
+            let expected = Date::from_calendar_date(year, month, day).expect("a real date");
+            assert_eq!(easter_sunday(year), expected, "{year}");
+        }
+        // Every year from 2000 to 2099 has the same century terms (b = 20, so b % 4 = 0),
+        // which hides mistakes in them; other centuries show them.
+        assert_eq!(easter_sunday(1900), date!(1900 - 04 - 15));
+        assert_eq!(easter_sunday(1961), date!(1961 - 04 - 02));
+        assert_eq!(easter_sunday(1999), date!(1999 - 04 - 04));
+        assert_eq!(easter_sunday(2100), date!(2100 - 03 - 28));
+        assert_eq!(easter_sunday(2106), date!(2106 - 04 - 18));
+        // The years when the full moon rule would give 25 or 26 April and the correction
+        // (m = 1) moves Easter a week earlier, to 18 or 19 April.
+        assert_eq!(easter_sunday(1954), date!(1954 - 04 - 18));
+        assert_eq!(easter_sunday(1981), date!(1981 - 04 - 19));
+        assert_eq!(easter_sunday(2049), date!(2049 - 04 - 18));
+        assert_eq!(easter_sunday(2076), date!(2076 - 04 - 19));
+    }
+
+    #[test]
     fn census_terms_2023_24() {
         let y = AcademicYear(2023);
         assert_eq!(
@@ -388,6 +474,38 @@ mod tests {
         );
         assert_eq!(y.term_of(date!(2024 - 03 - 31)), Some(CensusTerm::Spring));
         assert_eq!(y.term_of(date!(2024 - 04 - 01)), Some(CensusTerm::Summer));
+    }
+
+    #[test]
+    fn term_names_and_display() {
+        assert_eq!(CensusTerm::Autumn.name(), "autumn");
+        assert_eq!(CensusTerm::Spring.name(), "spring");
+        assert_eq!(CensusTerm::Summer.name(), "summer");
+        // "<term> term <year>", the year written 2024/25.
+        let t = TermOfYear {
+            year: AcademicYear(2024),
+            term: CensusTerm::Spring,
+        };
+        assert_eq!(t.to_string(), "spring term 2024/25");
+        let t = TermOfYear {
+            year: AcademicYear(2023),
+            term: CensusTerm::Summer,
+        };
+        assert_eq!(t.to_string(), "summer term 2023/24");
+    }
+
+    #[test]
+    fn sessions_parse_and_write() {
+        // Either case, blanks trimmed; anything else is no session.
+        assert_eq!(Session::parse("AM"), Some(Session::Am));
+        assert_eq!(Session::parse(" pm "), Some(Session::Pm));
+        assert_eq!(Session::parse("Pm"), Some(Session::Pm));
+        assert_eq!(Session::parse("XM"), None);
+        assert_eq!(Session::parse(""), None);
+        assert_eq!(Session::Am.code(), "AM");
+        assert_eq!(Session::Pm.code(), "PM");
+        assert_eq!(Session::Am.offset(), 0);
+        assert_eq!(Session::Pm.offset(), 1);
     }
 
     #[test]
@@ -445,6 +563,13 @@ mod tests {
         assert_eq!(parse_iso_date("2024-10-01"), Some(date!(2024 - 10 - 01)));
         assert_eq!(parse_iso_date("2024-02-30"), None);
         assert_eq!(parse_iso_date("2024-1-01"), None);
+        assert_eq!(parse_iso_date(" 2024-10-01 "), Some(date!(2024 - 10 - 01)));
+        // Each shape check rejects on its own: an eleventh character (both hyphens in place,
+        // and 2024-10-01 would be read if the length went unchecked), a slash in place of the
+        // first hyphen, a slash in place of the second.
+        assert_eq!(parse_iso_date("2024-10-011"), None);
+        assert_eq!(parse_iso_date("2024/10-01"), None);
+        assert_eq!(parse_iso_date("2024-10/01"), None);
         assert_eq!(parse_uk_date("14/08/2017"), Some(date!(2017 - 08 - 14)));
         assert_eq!(parse_uk_date("31/02/2017"), None);
         assert_eq!(parse_uk_date("14/08/17"), None);

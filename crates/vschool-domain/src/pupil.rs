@@ -314,4 +314,126 @@ mod tests {
         assert_eq!(ContactRole::parse("dsl"), Some(ContactRole::Dsl));
         assert_eq!(ContactRole::parse("SENCO"), None);
     }
+
+    #[test]
+    fn full_name_is_forename_then_surname() {
+        let p = Pupil {
+            upn: Upn::parse("H801200001001").expect("valid"),
+            surname: "Okafor".into(),
+            forename: "Amara".into(),
+            birth_date: date!(2012 - 05 - 17),
+            sex: Sex::Female,
+        };
+        assert_eq!(p.full_name(), "Amara Okafor");
+    }
+
+    #[test]
+    fn exclusion_categories_every_code() {
+        // Each code reads back to its category and writes out as itself; case and blanks
+        // do not matter when reading.
+        for (code, category) in [
+            ("SUSP", ExclusionCategory::Suspension),
+            ("PERM", ExclusionCategory::Permanent),
+        ] {
+            assert_eq!(ExclusionCategory::parse(code), Some(category));
+            assert_eq!(category.code(), code);
+        }
+        assert_eq!(
+            ExclusionCategory::parse(" susp "),
+            Some(ExclusionCategory::Suspension)
+        );
+        assert_eq!(ExclusionCategory::parse(""), None);
+    }
+
+    #[test]
+    fn days_lost_in_tenths() {
+        let suspension = |sessions| Exclusion {
+            upn: Upn::parse("H801200001001").expect("valid"),
+            urn: Urn::new(123456).expect("valid"),
+            category: ExclusionCategory::Suspension,
+            start: date!(2025 - 01 - 13),
+            sessions,
+            reason: "PP".into(),
+        };
+        // Two sessions make a day, so one session is 0.5 days = 5 tenths: 3 sessions are
+        // 1.5 days = 15 tenths, 10 sessions 5 days = 50 tenths.
+        assert_eq!(suspension(Some(3)).days_lost_tenths(), 15);
+        assert_eq!(suspension(Some(10)).days_lost_tenths(), 50);
+        assert_eq!(suspension(Some(1)).days_lost_tenths(), 5);
+        // A permanent exclusion has no length in sessions: nothing counted.
+        let permanent = Exclusion {
+            category: ExclusionCategory::Permanent,
+            ..suspension(None)
+        };
+        assert_eq!(permanent.days_lost_tenths(), 0);
+    }
+
+    #[test]
+    fn measure_labels_and_codes() {
+        let expected = [
+            (
+                Measure::EyfsGld,
+                "EYFS_GLD",
+                "EYFS good level of development",
+            ),
+            (
+                Measure::Ks2RwmExpected,
+                "KS2_RWM_EXP",
+                "KS2 expected standard in reading, writing and maths",
+            ),
+            (
+                Measure::Ks4EnglishMathsGrade5,
+                "KS4_EM_GRADE5",
+                "KS4 grade 5 or above in English and maths",
+            ),
+            (Measure::Ks4Attainment8, "KS4_ATT8", "KS4 Attainment 8"),
+        ];
+        for (measure, code, label) in expected {
+            assert_eq!(measure.code(), code);
+            assert_eq!(measure.label(), label);
+            assert_eq!(Measure::parse(code), Some(measure));
+        }
+    }
+
+    #[test]
+    fn met_and_not_met() {
+        // Y and N, either case, for every yes/no measure; the value writes back as Y or N.
+        for measure in [
+            Measure::EyfsGld,
+            Measure::Ks2RwmExpected,
+            Measure::Ks4EnglishMathsGrade5,
+        ] {
+            assert_eq!(
+                MeasureValue::parse(measure, "N"),
+                Some(MeasureValue::Met(false))
+            );
+            assert_eq!(
+                MeasureValue::parse(measure, " n "),
+                Some(MeasureValue::Met(false))
+            );
+            assert_eq!(
+                MeasureValue::parse(measure, "Y"),
+                Some(MeasureValue::Met(true))
+            );
+        }
+        assert_eq!(MeasureValue::Met(false).text(), "N");
+        assert_eq!(MeasureValue::Met(true).text(), "Y");
+        // Attainment 8 is a score, not Y/N.
+        assert_eq!(MeasureValue::parse(Measure::Ks4Attainment8, "N"), None);
+    }
+
+    #[test]
+    fn contact_roles_every_code() {
+        for (code, role, label) in [
+            ("DSL", ContactRole::Dsl, "Designated safeguarding lead"),
+            ("DT", ContactRole::Dt, "Designated teacher"),
+            ("HEAD", ContactRole::Head, "Headteacher"),
+        ] {
+            assert_eq!(ContactRole::parse(code), Some(role));
+            assert_eq!(role.code(), code);
+            assert_eq!(role.label(), label);
+        }
+        assert_eq!(ContactRole::parse(" dt "), Some(ContactRole::Dt));
+        assert_eq!(ContactRole::parse("head"), Some(ContactRole::Head));
+    }
 }

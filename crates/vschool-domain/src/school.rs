@@ -177,6 +177,74 @@ mod tests {
     }
 
     #[test]
+    fn each_alternative_word_counts_on_its_own() {
+        // Each of these names holds only one of the words of its group, so each word must
+        // count by itself. "Children's centre" and "Sixth form centres" hold no other
+        // grouping word and would otherwise be Other; "Academy 16-19 converter" would be
+        // Mainstream (it holds "academy").
+        let cases = [
+            ("Children's centre", SettingKind::EarlyYears),
+            ("Children's centre linked site", SettingKind::EarlyYears),
+            ("Early years setting", SettingKind::EarlyYears),
+            ("Sixth form centres", SettingKind::PostSixteen),
+            ("Academy 16-19 converter", SettingKind::PostSixteen),
+            ("Free schools", SettingKind::Mainstream),
+            ("Non-maintained special school", SettingKind::Special),
+            ("Welsh establishment", SettingKind::Other),
+        ];
+        for (name, kind) in cases {
+            assert_eq!(SettingKind::from_gias_type(name), kind, "{name}");
+        }
+    }
+
+    #[test]
+    fn kind_labels() {
+        let expected = [
+            (SettingKind::Mainstream, "Mainstream school"),
+            (SettingKind::Special, "Special school"),
+            (SettingKind::AlternativeProvision, "Alternative provision"),
+            (SettingKind::Independent, "Independent school"),
+            (SettingKind::EarlyYears, "Early years"),
+            (SettingKind::PostSixteen, "Post-16"),
+            (SettingKind::Other, "Other"),
+        ];
+        for (kind, label) in expected {
+            assert_eq!(kind.label(), label);
+        }
+    }
+
+    fn setting(type_name: &str, status: &str) -> Setting {
+        Setting {
+            urn: Urn::new(123456).expect("valid"),
+            name: "Hillside Academy".into(),
+            type_name: type_name.into(),
+            phase: Phase::Secondary,
+            status: status.into(),
+            la_code: 873,
+            la_name: "Cambridgeshire".into(),
+            postcode: "CB1 1AA".into(),
+        }
+    }
+
+    #[test]
+    fn open_and_closed_settings() {
+        // GIAS statuses: "Open" and "Open, but proposed to close" are open; "Closed" and
+        // "Proposed to open" are not (yet, or any more).
+        assert!(setting("Academy converter", "Open").is_open());
+        assert!(setting("Academy converter", "Open, but proposed to close").is_open());
+        assert!(!setting("Academy converter", "Closed").is_open());
+        assert!(!setting("Academy converter", "Proposed to open").is_open());
+        assert_eq!(
+            setting("Academy converter", "Open").kind(),
+            SettingKind::Mainstream
+        );
+        assert_eq!(
+            setting("Pupil referral unit", "Open").kind(),
+            SettingKind::AlternativeProvision
+        );
+    }
+
+    #[test]
     fn phases() {
         assert_eq!(Phase::parse_gias("16 plus"), Some(Phase::SixteenPlus));
         assert_eq!(Phase::parse_gias("secondary"), Some(Phase::Secondary));

@@ -617,6 +617,12 @@ mod tests {
         assert_eq!(t.day_kind(date!(2025 - 05 - 05)), DayKind::BankHoliday);
         assert_eq!(t.day_kind(date!(2025 - 03 - 14)), DayKind::SchoolDay);
         assert!(t.is_school_day(date!(2025 - 03 - 14)));
+        // Every other kind of day is not a school day.
+        assert!(!t.is_school_day(date!(2024 - 09 - 02))); // INSET day
+        assert!(!t.is_school_day(date!(2024 - 09 - 07))); // Saturday
+        assert!(!t.is_school_day(date!(2024 - 10 - 28))); // October half term
+        assert!(!t.is_school_day(date!(2025 - 05 - 05))); // early May bank holiday
+        assert!(!t.is_school_day(date!(2025 - 08 - 04))); // summer holiday
         assert_eq!(
             t.half_term_containing(date!(2025 - 03 - 14))
                 .map(|h| h.name()),
@@ -666,6 +672,181 @@ mod tests {
                 assert_eq!(t.day_kind(*c), DayKind::Closure, "{y} {c}");
             }
         }
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_bank_holidays() {
+        // A working day is its own next and previous working day.
+        assert_eq!(
+            next_working_day(date!(2025 - 05 - 02)),
+            date!(2025 - 05 - 02)
+        );
+        assert_eq!(
+            previous_working_day(date!(2025 - 05 - 02)),
+            date!(2025 - 05 - 02)
+        );
+        // Saturday 3 May 2025, Sunday 4 and Monday 5 (early May bank holiday) are skipped:
+        // forward to Tuesday 6 May, back to Friday 2 May.
+        assert_eq!(
+            next_working_day(date!(2025 - 05 - 03)),
+            date!(2025 - 05 - 06)
+        );
+        assert_eq!(
+            previous_working_day(date!(2025 - 05 - 05)),
+            date!(2025 - 05 - 02)
+        );
+        // Easter 2025: Good Friday 18 April to Easter Monday 21 April.
+        assert_eq!(
+            next_working_day(date!(2025 - 04 - 18)),
+            date!(2025 - 04 - 22)
+        );
+        assert_eq!(
+            previous_working_day(date!(2025 - 04 - 21)),
+            date!(2025 - 04 - 17)
+        );
+        // Christmas 2021 fell on a Saturday: the substitute days were Monday 27 and Tuesday
+        // 28 December, and New Year's Day (Saturday) moved to Monday 3 January 2022.
+        assert_eq!(
+            next_working_day(date!(2021 - 12 - 25)),
+            date!(2021 - 12 - 29)
+        );
+        assert_eq!(
+            previous_working_day(date!(2022 - 01 - 03)),
+            date!(2021 - 12 - 31)
+        );
+    }
+
+    #[test]
+    fn last_mondays() {
+        // The spring bank holiday, the last Monday of May (31 May is a Friday in 2024, a
+        // Saturday in 2025, a Sunday in 2026, a Monday in 2027, a Wednesday in 2028).
+        assert_eq!(last_monday(2024, Month::May), date!(2024 - 05 - 27));
+        assert_eq!(last_monday(2025, Month::May), date!(2025 - 05 - 26));
+        assert_eq!(last_monday(2026, Month::May), date!(2026 - 05 - 25));
+        assert_eq!(last_monday(2027, Month::May), date!(2027 - 05 - 31));
+        assert_eq!(last_monday(2028, Month::May), date!(2028 - 05 - 29));
+        // The summer bank holiday: 31 August 2026 is itself a Monday.
+        assert_eq!(last_monday(2025, Month::August), date!(2025 - 08 - 25));
+        assert_eq!(last_monday(2026, Month::August), date!(2026 - 08 - 31));
+        // December looks at 1 January of the next year: 31 December 2024 is a Tuesday, so the
+        // last Monday is the 30th; 31 December 2023 is a Sunday, so it is Christmas Day.
+        assert_eq!(last_monday(2024, Month::December), date!(2024 - 12 - 30));
+        assert_eq!(last_monday(2023, Month::December), date!(2023 - 12 - 25));
+        assert_eq!(first_monday(2025, Month::May), date!(2025 - 05 - 05));
+    }
+
+    /// A projected year's six (first day, last day) pairs.
+    fn projected_pairs(year: i32) -> Vec<(Date, Date)> {
+        projected_year(AcademicYear(year))
+            .half_terms
+            .iter()
+            .map(|h| (h.start, h.end))
+            .collect()
+    }
+
+    #[test]
+    fn projected_2028_29_exactly() {
+        // Friday 1 September 2028 starts the year. The October break is the Monday on or
+        // after 21 October (Monday 23rd), so term runs to Friday 20th and resumes on Monday
+        // 30th; autumn ends on Wednesday 20 December. Spring starts on Thursday 4 January
+        // 2029; the February break is the Monday on or after 12 February (the 12th itself), so
+        // half term 3 ends on Friday 9th and 4 starts on Monday 19th. Easter Sunday is 1 April
+        // 2029: the break starts on Monday 26 March (term ends Friday 23rd) and term resumes
+        // two weeks later on Monday 9 April. The last Monday of May is the 28th: half term 5
+        // ends on Friday 25th, 6 starts on Monday 4 June and the year ends on Friday 20 July
+        // (21 July is a Saturday).
+        assert_eq!(
+            projected_pairs(2028),
+            vec![
+                (date!(2028 - 09 - 01), date!(2028 - 10 - 20)),
+                (date!(2028 - 10 - 30), date!(2028 - 12 - 20)),
+                (date!(2029 - 01 - 04), date!(2029 - 02 - 09)),
+                (date!(2029 - 02 - 19), date!(2029 - 03 - 23)),
+                (date!(2029 - 04 - 09), date!(2029 - 05 - 25)),
+                (date!(2029 - 06 - 04), date!(2029 - 07 - 20)),
+            ]
+        );
+        // INSET: the first two working days (Friday 1 and, over the weekend, Monday 4
+        // September), the first day of spring, the first day of the last half term and the
+        // last day of the year.
+        let t = projected_year(AcademicYear(2028));
+        assert_eq!(
+            t.closures,
+            vec![
+                date!(2028 - 09 - 01),
+                date!(2028 - 09 - 04),
+                date!(2029 - 01 - 04),
+                date!(2029 - 06 - 04),
+                date!(2029 - 07 - 20),
+            ]
+        );
+        assert_eq!(t.school_days().len(), 190);
+    }
+
+    #[test]
+    fn projected_2029_30_exactly() {
+        // 1 September 2029 is a Saturday: term starts on Monday 3rd. October break from
+        // Monday 22nd (term to Friday 19th, back Monday 29th); autumn ends Thursday 20
+        // December. Spring from Friday 4 January 2030; February break from Monday 18th (term
+        // to Friday 15th, back Monday 25th). Easter Sunday is 21 April 2030: break from
+        // Monday 15 April (term to Friday 12th), back Monday 29 April. Last Monday of May is
+        // the 27th (term to Friday 24th, back Monday 3 June); 21 July is a Sunday, so the year
+        // ends on Friday 19 July.
+        assert_eq!(
+            projected_pairs(2029),
+            vec![
+                (date!(2029 - 09 - 03), date!(2029 - 10 - 19)),
+                (date!(2029 - 10 - 29), date!(2029 - 12 - 20)),
+                (date!(2030 - 01 - 04), date!(2030 - 02 - 15)),
+                (date!(2030 - 02 - 25), date!(2030 - 04 - 12)),
+                (date!(2030 - 04 - 29), date!(2030 - 05 - 24)),
+                (date!(2030 - 06 - 03), date!(2030 - 07 - 19)),
+            ]
+        );
+        assert_eq!(
+            projected_year(AcademicYear(2029)).closures,
+            vec![
+                date!(2029 - 09 - 03),
+                date!(2029 - 09 - 04),
+                date!(2030 - 01 - 04),
+                date!(2030 - 06 - 03),
+                date!(2030 - 07 - 19),
+            ]
+        );
+    }
+
+    #[test]
+    fn projected_2037_38_exactly() {
+        // Tuesday 1 September 2037. October break from Monday 26th (term to Friday 23rd, back
+        // Monday 2 November). 20 December is a Sunday: autumn ends Friday 18th. Spring from
+        // Monday 4 January 2038; February break from Monday 15th (term to Friday 12th, back
+        // Monday 22nd). Easter Sunday is 25 April 2038, the latest it can be: break from
+        // Monday 19 April (term to Friday 16th); two weeks on is Monday 3 May, the early May
+        // bank holiday, so term resumes on Tuesday 4 May. Last Monday of May is the 31st
+        // (term to Friday 28th, back Monday 7 June); the year ends on Wednesday 21 July.
+        assert_eq!(
+            projected_pairs(2037),
+            vec![
+                (date!(2037 - 09 - 01), date!(2037 - 10 - 23)),
+                (date!(2037 - 11 - 02), date!(2037 - 12 - 18)),
+                (date!(2038 - 01 - 04), date!(2038 - 02 - 12)),
+                (date!(2038 - 02 - 22), date!(2038 - 04 - 16)),
+                (date!(2038 - 05 - 04), date!(2038 - 05 - 28)),
+                (date!(2038 - 06 - 07), date!(2038 - 07 - 21)),
+            ]
+        );
+        let t = TermYear::default_for(AcademicYear(2037));
+        assert_eq!(t.source, DatesSource::Projected);
+        assert_eq!(
+            t.closures,
+            vec![
+                date!(2037 - 09 - 01),
+                date!(2037 - 09 - 02),
+                date!(2038 - 01 - 04),
+                date!(2038 - 06 - 07),
+                date!(2038 - 07 - 21),
+            ]
+        );
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub(crate) fn insert_sql(table: &str, columns: &[&str], rows: usize, positional:
 }
 
 /// Whether a connection is to SQLite (see [`insert_sql`]).
-pub(crate) fn is_sqlite(conn: &AnyConnection) -> bool {
+fn is_sqlite(conn: &AnyConnection) -> bool {
     conn.backend_name().eq_ignore_ascii_case("sqlite")
 }
 

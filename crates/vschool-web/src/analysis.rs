@@ -15,7 +15,8 @@ use vschool_analytics::overview::{Overview, OverviewRequest};
 use vschool_analytics::published::StatsReport;
 use vschool_analytics::snapshot::LaSnapshot;
 use vschool_analytics::stats::{Base, Breakdown};
-use vschool_domain::periods::ReportPeriod;
+use vschool_domain::periods::{PeriodFigures, ReportPeriod};
+use vschool_domain::{Upn, Urn};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -43,6 +44,8 @@ struct Entries {
     overviews: HashMap<OverviewRequest, Slot<Overview>>,
     stats: HashMap<StatsKey, Slot<String>>,
     cohorts: HashMap<time::Date, Slot<vschool_domain::CohortCounts>>,
+    /// Pupils' period figures at a school on a date (the school pages), by URN and date.
+    school_figures: HashMap<(Urn, time::Date), Arc<HashMap<Upn, PeriodFigures>>>,
 }
 
 /// The cache `AppState` holds.
@@ -78,6 +81,48 @@ impl Cache {
             };
         }
         f(&mut e)
+    }
+}
+
+impl Cache {
+    /// Each pupil's figures at `urn` on `at` for the four periods, in `pupils`' order:
+    /// kept until the snapshot changes, so a school page under load only renders (the
+    /// figures scan every mark of the year). `figures_of(i)` computes `pupils[i]` if not kept;
+    /// pupils differ by reader (a DSL sees fewer than the VSH), so the kept set grows.
+    pub fn school_figures(
+        &self,
+        snapshot: &Arc<LaSnapshot>,
+        urn: Urn,
+        at: time::Date,
+        pupils: &[Upn],
+        figures_of: impl Fn(usize) -> PeriodFigures,
+    ) -> Vec<PeriodFigures> {
+        let kept = self.with(snapshot, |e| e.school_figures.get(&(urn, at)).cloned());
+        let mut added: Vec<(Upn, PeriodFigures)> = Vec::new();
+        let out = pupils
+            .iter()
+            .enumerate()
+            .map(|(i, upn)| match kept.as_ref().and_then(|k| k.get(upn)) {
+                Some(f) => *f,
+                None => {
+                    let f = figures_of(i);
+                    added.push((*upn, f));
+                    f
+                }
+            })
+            .collect();
+        if !added.is_empty() {
+            let mut all: HashMap<Upn, PeriodFigures> =
+                kept.map(|k| (*k).clone()).unwrap_or_default();
+            all.extend(added);
+            self.with(snapshot, |e| {
+                if e.school_figures.len() >= MAX_ENTRIES * 16 {
+                    e.school_figures.clear();
+                }
+                e.school_figures.insert((urn, at), Arc::new(all));
+            });
+        }
+        out
     }
 }
 

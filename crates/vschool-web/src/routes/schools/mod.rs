@@ -6,8 +6,10 @@ pub mod get;
 pub mod page;
 pub mod year_group;
 
+use std::sync::Arc;
+
 use time::Date;
-use vschool_domain::{CohortStatus, TrackerStatus, Urn};
+use vschool_domain::{CohortStatus, TrackerStatus, Upn, Urn};
 
 use vschool_analytics::snapshot::LaSnapshot;
 use vschool_domain::periods::period_figures;
@@ -35,7 +37,7 @@ pub fn load_lines<'a>(
     state: &AppState,
     who: &CurrentUser,
     ix: &'a Index,
-    snapshot: &LaSnapshot,
+    snapshot: &Arc<LaSnapshot>,
     raw_urn: &str,
 ) -> Result<SchoolPupils<'a>, AppError> {
     who.require(Role::sees_schools)?;
@@ -49,25 +51,33 @@ pub fn load_lines<'a>(
     // Ids first, then each child by id: the children borrow from the index alone, not from
     // this function's scope.
     let ids: Vec<String> = pupils_at(ix, &scope, urn).map(|c| c.id.clone()).collect();
-    let lines = ids
+    let shown: Vec<(&ChildEntry, Upn, TrackerStatus)> = ids
         .iter()
         .filter_map(|id| ix.child(&scope, id))
-        .filter_map(|c| {
-            let upn = c.upn?;
-            let status = c.status_on(today)?;
-            Some(PupilLine {
-                child: c,
-                year_group: c
-                    .enrolments
-                    .iter()
-                    .find(|e| e.urn == urn && e.on_roll(today))
-                    .map(|e| e.nc_year)
-                    .unwrap_or(NcYear::X),
-                status,
-                // The cached snapshot's registers, not the database: school pages are read
-                // often and must answer in milliseconds.
-                figures: period_figures(snapshot.registers(upn, urn), &c.history, today),
-            })
+        .filter_map(|c| Some((c, c.upn?, c.status_on(today)?)))
+        .collect();
+    let upns: Vec<Upn> = shown.iter().map(|(_, upn, _)| *upn).collect();
+    // The cached snapshot's registers, not the database, and each pupil's figures kept
+    // once computed: school pages are read often and must answer in milliseconds.
+    let figures = state
+        .analysis()
+        .school_figures(snapshot, urn, today, &upns, |i| {
+            let (c, upn, _) = shown[i];
+            period_figures(snapshot.registers(upn, urn), &c.history, today)
+        });
+    let lines = shown
+        .into_iter()
+        .zip(figures)
+        .map(|((c, _, status), figures)| PupilLine {
+            child: c,
+            year_group: c
+                .enrolments
+                .iter()
+                .find(|e| e.urn == urn && e.on_roll(today))
+                .map(|e| e.nc_year)
+                .unwrap_or(NcYear::X),
+            status,
+            figures,
         })
         .collect();
     Ok(SchoolPupils {
