@@ -354,7 +354,7 @@ impl Store {
     ) -> Result<(i64, i64)> {
         let since = timestamp_text(since);
         let by_account = sqlx::query(
-            "SELECT COUNT(*) AS n FROM audit_events \
+            "SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) AS n FROM audit_records \
              WHERE actor = $1 AND action = 'sign-in-failed' AND at >= $2",
         )
         .bind(email.to_owned())
@@ -363,7 +363,7 @@ impl Store {
         .await
         .ctx("counting failed sign-ins")?;
         let by_origin = sqlx::query(
-            "SELECT COUNT(*) AS n FROM audit_events \
+            "SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) AS n FROM audit_records \
              WHERE origin = $1 AND action = 'sign-in-failed' AND at >= $2",
         )
         .bind(origin.to_owned())
@@ -388,7 +388,7 @@ impl Store {
         let since = timestamp_text(since);
         let pattern = like_prefix(detail_prefix);
         let by_account = sqlx::query(
-            "SELECT COUNT(*) AS n FROM audit_events \
+            "SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) AS n FROM audit_records \
              WHERE actor = $1 AND action = $2 AND at >= $3 AND detail LIKE $4 ESCAPE '\\'",
         )
         .bind(actor.to_owned())
@@ -399,7 +399,7 @@ impl Store {
         .await
         .ctx("counting recent attempts")?;
         let by_origin = sqlx::query(
-            "SELECT COUNT(*) AS n FROM audit_events \
+            "SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) AS n FROM audit_records \
              WHERE origin = $1 AND action = $2 AND at >= $3 AND detail LIKE $4 ESCAPE '\\'",
         )
         .bind(origin.to_owned())

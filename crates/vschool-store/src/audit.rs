@@ -15,8 +15,8 @@ use crate::settings::urn_of;
 use crate::sql::{get, insert_batched, parse_timestamp, timestamp_text, TableKey, Val};
 
 const TABLE: TableKey = TableKey {
-    table: "audit_events",
-    what: "audit events",
+    table: "audit_records",
+    what: "audit records",
     key: "id",
 };
 
@@ -105,83 +105,149 @@ pub struct Stored<T> {
     pub item: T,
 }
 
-fn row_of(e: &AuditEvent) -> [Val; 10] {
+/// One stored row: the events of one action (migration 0040), which share everything but
+/// their subjects.
+struct Record<'a> {
+    first: &'a AuditEvent,
+    /// `[object, upn, la_child_id, urn]` per event, as JSON.
+    subjects: String,
+    events: usize,
+}
+
+type Subject<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<u32>);
+
+fn subject(e: &AuditEvent) -> Subject<'_> {
+    (
+        e.object.code(),
+        e.upn.as_ref().map(|u| u.as_str()),
+        e.la_child_id.as_ref().map(|c| c.as_str()),
+        e.urn.map(|u| u.get()),
+    )
+}
+
+/// Consecutive events of the same action (same time, person, role, action, detail and
+/// origin: a page listing children) become one record.
+fn records(events: &[AuditEvent]) -> Result<Vec<Record<'_>>> {
+    let same = |a: &AuditEvent, b: &AuditEvent| {
+        a.at == b.at
+            && a.actor == b.actor
+            && a.role == b.role
+            && a.action == b.action
+            && a.detail == b.detail
+            && a.from == b.from
+    };
+    events
+        .chunk_by(|a, b| same(a, b))
+        .map(|group| {
+            let subjects: Vec<Subject<'_>> = group.iter().map(subject).collect();
+            Ok(Record {
+                first: &group[0],
+                subjects: serde_json::to_string(&subjects).map_err(|e| StoreError::Refused {
+                    reason: format!("cannot write the audit trail: {e}"),
+                })?,
+                events: group.len(),
+            })
+        })
+        .collect()
+}
+
+fn row_of(r: &Record<'_>) -> [Val; 8] {
+    let e = r.first;
     [
         timestamp_text(e.at).into(),
         e.actor.as_str().into(),
         e.role.as_str().into(),
         e.action.code().into(),
-        e.object.code().into(),
-        e.upn.map(|u| u.as_str().to_owned()).into(),
-        e.la_child_id.as_ref().map(|c| c.as_str().to_owned()).into(),
-        Val::OptInt(e.urn.map(|u| i64::from(u.get()))),
         e.detail.as_str().into(),
         e.from.as_str().into(),
+        r.subjects.as_str().into(),
+        Val::Int(r.events as i64),
     ]
 }
 
-const COLUMNS: [&str; 10] = [
-    "at",
-    "actor",
-    "role",
-    "action",
-    "object",
-    "upn",
-    "la_child_id",
-    "urn",
-    "detail",
-    "origin",
+const COLUMNS: [&str; 8] = [
+    "at", "actor", "role", "action", "detail", "origin", "subjects", "events",
 ];
 
+/// Appends events, one row per action; returns how many events.
 pub(crate) async fn append(conn: &mut AnyConnection, events: &[AuditEvent]) -> Result<u64> {
-    // Multi-row INSERTs with bound values. (One JSON parameter expanded by `json_each` was
-    // tried: 1.5× slower on SQLite, the database parsing each row's JSON once per column.)
-    insert_batched(conn, TABLE, COLUMNS, events, row_of).await
+    let records = records(events)?;
+    insert_batched(conn, TABLE, COLUMNS, &records, row_of).await?;
+    Ok(events.len() as u64)
 }
 
-fn from_row(r: &AnyRow) -> Result<Stored<AuditEvent>> {
+/// The events of one stored record, in order.
+fn from_row(r: &AnyRow) -> Result<Vec<Stored<AuditEvent>>> {
+    let id: i64 = get(r, "id")?;
     let at: String = get(r, "at")?;
     let action: String = get(r, "action")?;
-    let object: String = get(r, "object")?;
-    let upn: Option<String> = get(r, "upn")?;
-    let la: Option<String> = get(r, "la_child_id")?;
-    let urn: Option<i64> = get(r, "urn")?;
-    Ok(Stored {
-        id: get(r, "id")?,
-        item: AuditEvent {
-            at: parse_timestamp("audit_events.at", &at)?,
-            actor: get(r, "actor")?,
-            role: get(r, "role")?,
-            action: AuditAction::parse(&action).ok_or_else(|| {
-                StoreError::corrupt("audit_events.action", action.clone(), "not an audit action")
-            })?,
-            object: AuditObject::parse(&object).ok_or_else(|| {
-                StoreError::corrupt("audit_events.object", object.clone(), "not an audit object")
-            })?,
-            upn: upn.map(|u| parse_upn("audit_events.upn", &u)).transpose()?,
-            la_child_id: la
-                .map(|c| {
-                    LaChildId::parse(&c)
-                        .map_err(|e| StoreError::corrupt("audit_events.la_child_id", c.clone(), e))
-                })
-                .transpose()?,
-            urn: urn.map(|u| urn_of("audit_events.urn", u)).transpose()?,
-            detail: get(r, "detail")?,
-            from: get(r, "origin")?,
-        },
-    })
+    let at = parse_timestamp("audit_records.at", &at)?;
+    let action = AuditAction::parse(&action).ok_or_else(|| {
+        StoreError::corrupt(
+            "audit_records.action",
+            action.clone(),
+            "not an audit action",
+        )
+    })?;
+    let actor: String = get(r, "actor")?;
+    let role: String = get(r, "role")?;
+    let detail: String = get(r, "detail")?;
+    let from: String = get(r, "origin")?;
+    let raw: String = get(r, "subjects")?;
+    type Owned = (String, Option<String>, Option<String>, Option<i64>);
+    let subjects: Vec<Owned> = serde_json::from_str(&raw)
+        .map_err(|e| StoreError::corrupt("audit_records.subjects", raw.clone(), e.to_string()))?;
+    subjects
+        .into_iter()
+        .map(|(object, upn, la, urn)| {
+            Ok(Stored {
+                id,
+                item: AuditEvent {
+                    at,
+                    actor: actor.clone(),
+                    role: role.clone(),
+                    action,
+                    object: AuditObject::parse(&object).ok_or_else(|| {
+                        StoreError::corrupt(
+                            "audit_records.subjects",
+                            object.clone(),
+                            "not an audit object",
+                        )
+                    })?,
+                    upn: upn
+                        .map(|u| parse_upn("audit_records.subjects", &u))
+                        .transpose()?,
+                    la_child_id: la
+                        .map(|c| {
+                            LaChildId::parse(&c).map_err(|e| {
+                                StoreError::corrupt("audit_records.subjects", c.clone(), e)
+                            })
+                        })
+                        .transpose()?,
+                    urn: urn
+                        .map(|u| urn_of("audit_records.subjects", u))
+                        .transpose()?,
+                    detail: detail.clone(),
+                    from: from.clone(),
+                },
+            })
+        })
+        .collect()
 }
 
 impl Store {
     /// Appends one audit event now, on its own; returns its id. Pages use
     /// [`Store::record_audit_many`], which commits concurrent requests' events together.
     pub async fn record_audit(&self, event: &AuditEvent) -> Result<i64> {
-        let row = sqlx::query(
-            "INSERT INTO audit_events (at, actor, role, action, object, upn, la_child_id, urn, detail, origin) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        let records = records(std::slice::from_ref(event))?;
+        let Some(record) = records.first() else {
+            return Ok(0);
+        };
+        let mut q = sqlx::query(
+            "INSERT INTO audit_records (at, actor, role, action, detail, origin, subjects, events) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         );
-        let mut q = row;
-        for v in row_of(event) {
+        for v in row_of(record) {
             q = crate::sql::bind_val(q, v);
         }
         let row = q
@@ -205,9 +271,8 @@ impl Store {
         &self,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<Stored<AuditEvent>>> {
-        let base =
-            "SELECT id, at, actor, role, action, object, upn, la_child_id, urn, detail, origin \
-                    FROM audit_events";
+        let base = "SELECT id, at, actor, role, action, detail, origin, subjects \
+                    FROM audit_records";
         let rows = match since {
             None => {
                 sqlx::query(&format!("{base} ORDER BY at, id"))
@@ -222,7 +287,11 @@ impl Store {
             }
         }
         .ctx("reading the audit trail")?;
-        rows.iter().map(from_row).collect()
+        let mut events = Vec::new();
+        for r in &rows {
+            events.extend(from_row(r)?);
+        }
+        Ok(events)
     }
 }
 

@@ -154,3 +154,99 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod upgrade_tests {
+    use sqlx::{AnyConnection, Connection, Executor};
+
+    use super::render;
+    use crate::migrations::MIGRATIONS;
+    use crate::testing::with_database_url;
+    use crate::{AuditAction, AuditObject, Backend, Store};
+
+    /// A database whose audit trail was written before migration 0040 (one row per event)
+    /// reads back the same events after it.
+    async fn audit_events_survive_migration_40(url: String) {
+        let backend = Backend::of_url(&url).expect("url");
+        // A new SQLite file must be created (`Store::connect` does that itself).
+        let raw_url = match backend {
+            Backend::Sqlite => format!("{url}?mode=rwc"),
+            Backend::Postgres => url.clone(),
+        };
+        let mut conn = AnyConnection::connect(&raw_url).await.expect("connects");
+        conn.execute(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+             applied_at TEXT NOT NULL)",
+        )
+        .await
+        .expect("migrations table");
+        for m in MIGRATIONS.iter().filter(|m| m.version < 40) {
+            conn.execute(render(m.sql, backend).as_str())
+                .await
+                .expect("applies");
+            conn.execute(
+                format!(
+                    "INSERT INTO schema_migrations VALUES ({}, '{}', '2025-01-01T00:00:00.000000Z')",
+                    m.version, m.name
+                )
+                .as_str(),
+            )
+            .await
+            .expect("records");
+        }
+        conn.execute(
+            "INSERT INTO audit_events (at, actor, role, action, object, upn, la_child_id, urn, detail, origin) VALUES \
+             ('2025-03-14T09:00:00.000000Z', 'vsh@la.example', 'vsh', 'view', 'child', 'H801200001001', 'A-0001', 100001, 'listed', '192.0.2.1'), \
+             ('2025-03-14T09:00:00.000000Z', 'vsh@la.example', 'vsh', 'view', 'school', NULL, NULL, 100001, 'listed', '192.0.2.1'), \
+             ('2025-03-14T08:00:00.000000Z', 'x@la.example', 'vsh', 'sign-in-failed', 'user', NULL, NULL, NULL, 'wrong password', '192.0.2.9')",
+        )
+        .await
+        .expect("old events");
+        conn.close().await.expect("closes");
+
+        let store = Store::connect(&url).await.expect("migrates");
+        let events: Vec<_> = store
+            .audit_events(None)
+            .await
+            .expect("reads")
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[0].action, AuditAction::SignInFailed);
+        assert_eq!(events[0].object, AuditObject::User);
+        assert_eq!(events[0].urn, None);
+        assert_eq!(events[1].object, AuditObject::Child);
+        assert_eq!(
+            events[1].upn.map(|u| u.to_string()).as_deref(),
+            Some("H801200001001")
+        );
+        assert_eq!(
+            events[1].la_child_id.as_ref().map(|c| c.as_str()),
+            Some("A-0001")
+        );
+        assert_eq!(events[1].urn.map(|u| u.get()), Some(100001));
+        assert_eq!(events[2].object, AuditObject::School);
+        assert_eq!(events[2].upn, None);
+        assert_eq!(events[2].from, "192.0.2.1");
+        // The rate limits still count the old failure.
+        let since = time::macros::datetime!(2025-03-14 07:00 UTC);
+        assert_eq!(
+            store
+                .sign_in_failures_since("x@la.example", "192.0.2.9", since)
+                .await
+                .expect("counts"),
+            (1, 1)
+        );
+    }
+
+    #[tokio::test]
+    async fn audit_upgrade_sqlite() {
+        with_database_url(Backend::Sqlite, audit_events_survive_migration_40).await;
+    }
+
+    #[tokio::test]
+    async fn audit_upgrade_postgres() {
+        with_database_url(Backend::Postgres, audit_events_survive_migration_40).await;
+    }
+}

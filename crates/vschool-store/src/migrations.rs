@@ -10,6 +10,7 @@
 //! | 0010–0019 | web: accounts, sessions, sign-in      |
 //! | 0020–0029 | imports, identity review              |
 //! | 0030–0039 | packs and notifications               |
+//! | 0040–0049 | the audit trail                       |
 //!
 //! A migration is plain SQL, written once for both databases, with these tokens replaced
 //! per backend (see `migrate::render`):
@@ -94,6 +95,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 31,
         name: "pack_reads",
         sql: include_str!("../migrations/0031_pack_reads.sql"),
+    },
+    Migration {
+        version: 40,
+        name: "audit_records",
+        sql: include_str!("../migrations/0040_audit_records.sql"),
     },
 ];
 

@@ -113,3 +113,36 @@ async fn concurrent_callers_are_all_committed(store: Store) {
 }
 
 on_both!(concurrent_callers_are_all_committed);
+
+/// A page listing children is one action: its events are stored together and read back one
+/// per child, in order, with their own subjects; a different action starts a new record.
+async fn one_action_many_children_round_trips(store: Store) {
+    let at = datetime!(2025-03-14 09:00:00 UTC);
+    let mut events = Vec::new();
+    for (i, u) in ["801200001001", "801200001002"].iter().enumerate() {
+        let mut e = event(at, AuditAction::View);
+        e.detail = "listed on the school page".into();
+        e.upn = Some(upn(u));
+        e.la_child_id = Some(child_id(&format!("A-000{i}")));
+        e.urn = Some(urn(100001));
+        events.push(e);
+    }
+    let mut school = event(at, AuditAction::View);
+    school.detail = "listed on the school page".into();
+    school.object = AuditObject::School;
+    school.urn = Some(urn(100001));
+    events.push(school);
+    let mut other = event(at, AuditAction::Export);
+    other.detail = "downloaded".into();
+    events.push(other);
+    assert_eq!(store.record_audit_many(&events).await.expect("appends"), 4);
+    let back = store.audit_events(None).await.expect("reads");
+    let items: Vec<AuditEvent> = back.iter().map(|s| s.item.clone()).collect();
+    assert_eq!(items, events);
+    // The three of the page share one stored record; the export is another.
+    assert_eq!(back[0].id, back[1].id);
+    assert_eq!(back[1].id, back[2].id);
+    assert_ne!(back[2].id, back[3].id);
+}
+
+on_both!(one_action_many_children_round_trips);
