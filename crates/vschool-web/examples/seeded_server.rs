@@ -143,7 +143,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     add_user(
         &store,
         &config,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         NewUser {
             email: "enrol@northshire.example".into(),
             name: "Erin Rolle".into(),
@@ -163,7 +163,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let link = add_user(
         &store,
         &config,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         NewUser {
             email: "new.starter@northshire.example".into(),
             name: "Noor Starter".into(),
@@ -177,7 +177,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // An API token for the Virtual School Head, for schemathesis and other API checks.
     let api_token = vschool_web::accounts::create_api_token(
         &store,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         &seed::email_for(Role::Vsh),
         "seeded server",
     )
@@ -258,7 +258,7 @@ async fn packs_demo(store: &Store, config: &Config) -> Result<String, Box<dyn st
         store.clone(),
         config.clone(),
         seed::LA_NAME.into(),
-        Actor::cli(),
+        Actor::at_terminal(),
     )?;
     let snapshot = vschool_analytics::LaSnapshot::new(store.load_dataset().await?);
     for half in ["2024/25-1", "2024/25-2", "2024/25-3"] {

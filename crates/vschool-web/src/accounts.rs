@@ -6,7 +6,7 @@
 
 use time::{Duration, OffsetDateTime};
 use vschool_domain::Urn;
-use vschool_store::{AuditAction, AuditEvent, AuditObject, NewAccount, Store, StoreError};
+use vschool_store::{AuditAction, AuditObject, NewAccount, Store, StoreError};
 
 use crate::auth::Role;
 use crate::config::Config;
@@ -46,42 +46,9 @@ pub enum AccountError {
     Key(#[from] crate::keys::KeyError),
 }
 
-/// Who is doing the administration, for the audit trail.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    /// An email, or `cli:<os user>`.
-    pub name: String,
-    pub role: String,
-    /// An IP address, or `cli`.
-    pub from: String,
-}
-
-impl Actor {
-    /// The person running the `vschool` command (DESIGN §8: audited as `cli:<os user>`).
-    pub fn cli() -> Actor {
-        let user = vschool_store::os_user();
-        Actor {
-            name: format!("cli:{user}"),
-            role: "cli".to_owned(),
-            from: "cli".to_owned(),
-        }
-    }
-
-    fn event(&self, action: AuditAction, detail: String) -> AuditEvent {
-        AuditEvent {
-            at: OffsetDateTime::now_utc(),
-            actor: self.name.clone(),
-            role: self.role.clone(),
-            action,
-            object: AuditObject::User,
-            upn: None,
-            la_child_id: None,
-            urn: None,
-            detail,
-            from: self.from.clone(),
-        }
-    }
-}
+/// Who is doing the administration, for the audit trail: the store's one `Actor` (an email
+/// or `cli:<os user>`, a role, and where from).
+pub use vschool_store::Actor;
 
 /// What `vschool user add` asks for.
 #[derive(Debug, Clone)]
@@ -216,6 +183,7 @@ pub async fn add_user(
     store
         .record_audit(&actor.event(
             AuditAction::Change,
+            AuditObject::User,
             format!(
                 "created account {email} with role {}{schools_text}",
                 new.role.code()
@@ -251,6 +219,7 @@ pub async fn password_link(
     store
         .record_audit(&actor.event(
             AuditAction::Change,
+            AuditObject::User,
             format!("issued a set-password link for {e}"),
         ))
         .await?;
@@ -293,7 +262,11 @@ pub async fn set_password(
         .map_err(|_| AccountError::BadPassword("the password could not be hashed"))?;
     store.account_set_password(account.id, &phc).await?;
     store
-        .record_audit(&actor.event(AuditAction::Change, format!("set the password of {e}")))
+        .record_audit(&actor.event(
+            AuditAction::Change,
+            AuditObject::User,
+            format!("set the password of {e}"),
+        ))
         .await?;
     Ok(())
 }
@@ -322,7 +295,11 @@ pub async fn create_api_token(
         )
         .await?;
     store
-        .record_audit(&actor.event(AuditAction::Change, format!("created an API token for {e}")))
+        .record_audit(&actor.event(
+            AuditAction::Change,
+            AuditObject::User,
+            format!("created an API token for {e}"),
+        ))
         .await?;
     Ok(token)
 }
@@ -344,6 +321,7 @@ pub async fn revoke_access(
     store
         .record_audit(&actor.event(
             AuditAction::Change,
+            AuditObject::User,
             format!("revoked {sessions} sessions and {tokens} API tokens of {e}"),
         ))
         .await?;
@@ -369,6 +347,7 @@ pub async fn end_session(
         store
             .record_audit(&actor.event(
                 AuditAction::Change,
+                AuditObject::User,
                 format!(
                     "ended a session of {e} started {} from {}",
                     crate::format::rfc3339(session.created_at),
@@ -393,6 +372,7 @@ pub async fn end_sessions(store: &Store, actor: &Actor, email: &str) -> Result<u
     store
         .record_audit(&actor.event(
             AuditAction::Change,
+            AuditObject::User,
             format!("ended all {n} sessions of {e}"),
         ))
         .await?;
@@ -424,6 +404,7 @@ pub async fn revoke_api_token(
         store
             .record_audit(&actor.event(
                 AuditAction::Change,
+                AuditObject::User,
                 format!(
                     "revoked API token {token_id} ({}) of {e}",
                     label.unwrap_or_default()

@@ -188,7 +188,7 @@ async fn demo_accounts(
         .into_iter()
         .max_by_key(|(email, n)| (*n, std::cmp::Reverse(email.clone())));
     let config = Config::for_public_url(public_url);
-    let actor = Actor::cli();
+    let actor = Actor::at_terminal();
     let people = [
         (Role::Vsh, "vsh", "Vivienne Shaw"),
         (Role::AdvisoryTeacher, "advisory.teacher", "Amrit Takhar"),

@@ -120,7 +120,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
             return Err(PackError::NoMailer.into());
         }
         let la_name = store.meta_get("la_name").await?.unwrap_or_else(|| "Local authority".into());
-        let n = Notifier::new(store.clone(), config, la_name, Actor::cli())?;
+        let n = Notifier::new(store.clone(), config, la_name, Actor::at_terminal())?;
         let now = OffsetDateTime::now_utc;
         // Earlier failures now due (of any run, set-password emails too) go first.
         let earlier = run::process_due(&n, now(), 10_000).await?;

@@ -29,7 +29,8 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         match command {
             Command::Create(a) => {
                 let token =
-                    accounts::create_api_token(&store, &Actor::cli(), &a.email, &a.label).await?;
+                    accounts::create_api_token(&store, &Actor::at_terminal(), &a.email, &a.label)
+                        .await?;
                 print_out(&format!("{token}\n"))?;
             }
         }

@@ -60,7 +60,7 @@ fn config(public_url: Option<&str>) -> Config {
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let store = open_store(cli).await?;
-        let actor = Actor::cli();
+        let actor = Actor::at_terminal();
         match command {
             Command::Add(a) => {
                 let role = Role::parse(&a.role).ok_or_else(|| accounts::AccountError::BadRole(a.role.clone()))?;

@@ -71,6 +71,15 @@ impl CurrentUser {
         &self.0.user
     }
 
+    /// This user as the audit trail records them: their email, role and address.
+    pub fn actor(&self, from: &str) -> vschool_store::Actor {
+        vschool_store::Actor {
+            actor: self.0.user.email.clone(),
+            role: self.0.user.role.code().to_owned(),
+            from: from.to_owned(),
+        }
+    }
+
     pub fn role(&self) -> Role {
         self.0.user.role
     }

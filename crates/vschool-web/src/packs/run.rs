@@ -107,7 +107,7 @@ impl Notifier {
     fn audit(&self, at: OffsetDateTime, urn: Urn, detail: String) -> AuditEvent {
         AuditEvent {
             at,
-            actor: self.actor.name.clone(),
+            actor: self.actor.actor.clone(),
             role: self.actor.role.clone(),
             action: AuditAction::Change,
             object: AuditObject::Pack,

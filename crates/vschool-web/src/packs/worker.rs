@@ -16,7 +16,7 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 /// The actor the audit trail records for what the task does.
 pub fn actor() -> Actor {
     Actor {
-        name: "system:packs".to_owned(),
+        actor: "system:packs".to_owned(),
         role: "system".to_owned(),
         from: "server".to_owned(),
     }

@@ -365,7 +365,7 @@ pub async fn seed(store: &Store) -> Vec<SeedAccount> {
         .await
         .expect("the seed dataset loads");
     let config = Config::default();
-    let actor = Actor::cli();
+    let actor = Actor::at_terminal();
     let hash = vschool_web::auth::password::hash(PASSWORD.into())
         .await
         .expect("hash");

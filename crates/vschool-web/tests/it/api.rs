@@ -13,7 +13,7 @@ use crate::seed::upn;
 pub async fn token(app: &TestApp, role: Role) -> String {
     create_api_token(
         &app.store,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         &crate::seed::email_for(role),
         "test",
     )
@@ -55,7 +55,7 @@ async fn no_token_bad_token_revoked_token_are_401_problems() {
         call(&app, &t, "/api/v1/cohort").await.status,
         StatusCode::OK
     );
-    revoke_access(&app.store, &Actor::cli(), "vsh@northshire.example")
+    revoke_access(&app.store, &Actor::at_terminal(), "vsh@northshire.example")
         .await
         .expect("revoke");
     assert_eq!(

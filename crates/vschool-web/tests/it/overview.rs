@@ -343,7 +343,7 @@ async fn a_school_page_has_its_figures_and_year_groups_drill_down() {
 async fn api(app: &TestApp, role: Role, path: &str) -> Reply {
     let token = create_api_token(
         &app.store,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         &crate::seed::email_for(role),
         "test",
     )

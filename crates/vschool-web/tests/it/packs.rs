@@ -122,7 +122,7 @@ pub fn notifier(app: &TestApp) -> Notifier {
         app.store.clone(),
         app.state.config().clone(),
         seed::LA_NAME.into(),
-        Actor::cli(),
+        Actor::at_terminal(),
     )
     .expect("notifier")
 }

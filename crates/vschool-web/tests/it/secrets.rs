@@ -65,7 +65,7 @@ async fn an_enrolled_secret_and_one_being_enrolled_are_stored_sealed() {
     add_user(
         &app.store,
         &Config::default(),
-        &Actor::cli(),
+        &Actor::at_terminal(),
         NewUser {
             email: "new.person@northshire.example".into(),
             name: "New Person".into(),
@@ -78,7 +78,7 @@ async fn an_enrolled_secret_and_one_being_enrolled_are_stored_sealed() {
     .expect("account");
     set_password(
         &app.store,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         "new.person@northshire.example",
         "a long enough password",
     )

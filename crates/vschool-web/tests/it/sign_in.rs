@@ -322,7 +322,7 @@ async fn a_new_user_sets_a_password_and_enrols_a_second_factor() {
     let link = add_user(
         &app.store,
         &Config::default(),
-        &Actor::cli(),
+        &Actor::at_terminal(),
         NewUser {
             email: "New.Person@Northshire.example".into(),
             name: "New Person".into(),
@@ -451,7 +451,7 @@ async fn set_password_links_expire_after_seven_days() {
     let link = add_user(
         &app.store,
         &Config::default(),
-        &Actor::cli(),
+        &Actor::at_terminal(),
         NewUser {
             email: "late@northshire.example".into(),
             name: "Late Person".into(),
@@ -491,7 +491,7 @@ async fn sessions_end_when_idle_revoked_or_signed_out() {
     let mut b = app.browser();
     b.sign_in(Role::Dsl).await;
     assert_eq!(b.get("/").await.status, StatusCode::OK);
-    let (sessions, _) = revoke_access(&app.store, &Actor::cli(), "dsl@northshire.example")
+    let (sessions, _) = revoke_access(&app.store, &Actor::at_terminal(), "dsl@northshire.example")
         .await
         .expect("revoke");
     assert_eq!(sessions, 1);
@@ -522,7 +522,7 @@ async fn sessions_end_when_idle_revoked_or_signed_out() {
 async fn account_rules_are_enforced_by_the_library() {
     let app = TestApp::start().await;
     let config = Config::default();
-    let actor = Actor::cli();
+    let actor = Actor::at_terminal();
     let new = |email: &str, role: Role, schools: Vec<u32>| NewUser {
         email: email.into(),
         name: "Someone".into(),
@@ -598,7 +598,7 @@ async fn a_password_can_be_set_directly_for_ready_made_accounts() {
     add_user(
         &app.store,
         &Config::default(),
-        &Actor::cli(),
+        &Actor::at_terminal(),
         NewUser {
             email: "demo.adviser@northshire.example".into(),
             name: "Demo Adviser".into(),
@@ -611,7 +611,7 @@ async fn a_password_can_be_set_directly_for_ready_made_accounts() {
     .expect("account");
     let e = set_password(
         &app.store,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         "demo.adviser@northshire.example",
         "short",
     )
@@ -620,7 +620,7 @@ async fn a_password_can_be_set_directly_for_ready_made_accounts() {
     assert!(e.to_string().contains("12 characters"));
     set_password(
         &app.store,
-        &Actor::cli(),
+        &Actor::at_terminal(),
         "demo.adviser@northshire.example",
         "a demo password for all",
     )

@@ -9,7 +9,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
-use vschool_store::{Actor, AuditAction, AuditObject, ReviewFilter, ReviewPair, StoreError};
+use vschool_store::{AuditAction, AuditObject, ReviewFilter, ReviewPair, StoreError};
 
 use crate::audit;
 use crate::auth::{CurrentUser, Role};
@@ -273,12 +273,7 @@ pub async fn decide(
 ) -> Result<Response, AppError> {
     who.require(Role::runs_imports)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let user = who.user();
-    let actor = Actor {
-        actor: user.email.clone(),
-        role: user.role.code().to_owned(),
-        from: from.clone(),
-    };
+    let actor = who.actor(&from);
     let outcome = match form.decision.as_str() {
         "same" => state.store().accept_review_pair(id, &actor).await,
         "different" => state.store().reject_review_pair(id, &actor).await,

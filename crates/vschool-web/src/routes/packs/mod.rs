@@ -51,11 +51,7 @@ pub(crate) fn notifier(
     who: &CurrentUser,
     from: &str,
 ) -> Result<Notifier, AppError> {
-    let actor = crate::accounts::Actor {
-        name: who.user().email.clone(),
-        role: who.role().code().to_owned(),
-        from: from.to_owned(),
-    };
+    let actor = who.actor(from);
     Notifier::new(
         state.store().clone(),
         state.config().clone(),

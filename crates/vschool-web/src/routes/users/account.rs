@@ -15,7 +15,7 @@ use time::Duration;
 use vschool_store::{Account, SessionSummary};
 
 use super::{AccountPage, SessionRow, TokenCreatedPage, TokenRow};
-use crate::accounts::{self, Actor};
+use crate::accounts;
 use crate::auth::{session, CurrentUser, Role};
 use crate::client::ClientAddr;
 use crate::components::{Banner, FormErrors, SummaryRow};
@@ -28,14 +28,6 @@ use crate::util::hex;
 
 /// The longest label of an API token.
 const LABEL_MAX: usize = 100;
-
-fn actor(who: &CurrentUser, from: &str) -> Actor {
-    Actor {
-        name: who.user().email.clone(),
-        role: who.role().code().to_owned(),
-        from: from.to_owned(),
-    }
-}
 
 /// The page's name for a session.
 fn session_ref(s: &SessionSummary) -> String {
@@ -184,7 +176,7 @@ pub async fn end_session(
         )
         .await;
     };
-    accounts::end_session(state.store(), &actor(&who, &from), &a.email, &s)
+    accounts::end_session(state.store(), &who.actor(&from), &a.email, &s)
         .await
         .map_err(AppError::internal)?;
     let banner = Banner {
@@ -217,7 +209,7 @@ pub async fn end_sessions(
 ) -> Result<Response, AppError> {
     who.require(Role::manages_users)?;
     let a = account(&state, id).await?;
-    let n = accounts::end_sessions(state.store(), &actor(&who, &from), &a.email)
+    let n = accounts::end_sessions(state.store(), &who.actor(&from), &a.email)
         .await
         .map_err(AppError::internal)?;
     let banner = Banner {
@@ -268,7 +260,7 @@ pub async fn create_token(
     if !errors.is_empty() {
         return account_page(&state, layout, id, None, errors, form.label).await;
     }
-    let token = accounts::create_api_token(state.store(), &actor(&who, &from), &a.email, &label)
+    let token = accounts::create_api_token(state.store(), &who.actor(&from), &a.email, &label)
         .await
         .map_err(AppError::internal)?;
     page(&TokenCreatedPage {
@@ -290,7 +282,7 @@ pub async fn revoke_token(
 ) -> Result<Response, AppError> {
     who.require(Role::manages_users)?;
     let a = account(&state, id).await?;
-    let revoked = accounts::revoke_api_token(state.store(), &actor(&who, &from), &a.email, token)
+    let revoked = accounts::revoke_api_token(state.store(), &who.actor(&from), &a.email, token)
         .await
         .map_err(AppError::internal)?;
     let banner = if revoked {

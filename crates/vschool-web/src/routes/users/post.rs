@@ -6,7 +6,7 @@ use vschool_domain::Urn;
 
 use super::get::users_page;
 use super::{role_options, LinkPage, NewUserPage};
-use crate::accounts::{self, AccountError, Actor, NewUser};
+use crate::accounts::{self, AccountError, NewUser};
 use crate::auth::{CurrentUser, Role};
 use crate::client::ClientAddr;
 use crate::components::{Banner, FormErrors};
@@ -15,14 +15,6 @@ use crate::format::long_date;
 use crate::layout::Page;
 use crate::render::page;
 use crate::state::AppState;
-
-fn actor(who: &CurrentUser, from: &str) -> Actor {
-    Actor {
-        name: who.user().email.clone(),
-        role: who.role().code().to_owned(),
-        from: from.to_owned(),
-    }
-}
 
 #[derive(Debug, Deserialize)]
 pub struct NewUserForm {
@@ -103,7 +95,7 @@ pub async fn create(
         worker_email: (role == Role::SocialWorker && !form.worker_email.trim().is_empty())
             .then(|| form.worker_email.clone()),
     };
-    match accounts::add_user(state.store(), state.config(), &actor(&who, &from), new).await {
+    match accounts::add_user(state.store(), state.config(), &who.actor(&from), new).await {
         Ok(link) => page(&LinkPage {
             layout,
             heading: "Account created".into(),
@@ -152,7 +144,7 @@ pub async fn link(
 ) -> Result<Response, AppError> {
     who.require(Role::manages_users)?;
     let (email, name) = account_email(&state, id).await?;
-    let link = accounts::password_link(state.store(), state.config(), &actor(&who, &from), &email)
+    let link = accounts::password_link(state.store(), state.config(), &who.actor(&from), &email)
         .await
         .map_err(AppError::internal)?;
     page(&LinkPage {
@@ -174,7 +166,7 @@ pub async fn revoke(
 ) -> Result<Response, AppError> {
     who.require(Role::manages_users)?;
     let (email, name) = account_email(&state, id).await?;
-    let (sessions, tokens) = accounts::revoke_access(state.store(), &actor(&who, &from), &email)
+    let (sessions, tokens) = accounts::revoke_access(state.store(), &who.actor(&from), &email)
         .await
         .map_err(AppError::internal)?;
     users_page(
@@ -201,7 +193,7 @@ pub async fn reset_second_factor(
     who.require(Role::manages_users)?;
     let (email, name) = account_email(&state, id).await?;
     state.store().account_reset_totp(id).await?;
-    accounts::revoke_access(state.store(), &actor(&who, &from), &email)
+    accounts::revoke_access(state.store(), &who.actor(&from), &email)
         .await
         .map_err(AppError::internal)?;
     users_page(
