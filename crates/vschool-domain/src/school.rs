@@ -83,7 +83,12 @@ impl SettingKind {
             || t.contains("early years")
         {
             SettingKind::EarlyYears
-        } else if t.contains("further education") || t.contains("sixth form") || t.contains("16-19")
+        } else if t.contains("further education")
+            || t.contains("sixth form")
+            // GIAS writes both "Academy 16-19 converter" and "Academy 16 to 19 sponsor led",
+            // "Free schools 16 to 19": all are 16–19 institutions.
+            || t.contains("16-19")
+            || t.contains("16 to 19")
         {
             SettingKind::PostSixteen
         } else if t.contains("school") || t.contains("academy") || t.contains("free school") {
@@ -188,6 +193,9 @@ mod tests {
             ("Early years setting", SettingKind::EarlyYears),
             ("Sixth form centres", SettingKind::PostSixteen),
             ("Academy 16-19 converter", SettingKind::PostSixteen),
+            // GIAS spells the other 16–19 types with "to": the same group.
+            ("Academy 16 to 19 sponsor led", SettingKind::PostSixteen),
+            ("Free schools 16 to 19", SettingKind::PostSixteen),
             ("Free schools", SettingKind::Mainstream),
             ("Non-maintained special school", SettingKind::Special),
             ("Welsh establishment", SettingKind::Other),
