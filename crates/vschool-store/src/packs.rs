@@ -113,18 +113,16 @@ const PACK_COLUMNS: &str =
     "id, urn, half_term, version, as_at, default_dates, built_at, pupils, content";
 
 fn pack_from_row(r: &AnyRow) -> Result<StoredPack> {
-    let as_at: String = get(r, "as_at")?;
-    let built: String = get(r, "built_at")?;
-    let default_dates: i64 = get(r, "default_dates")?;
+    let s = summary_from_row(r)?;
     Ok(StoredPack {
-        id: get(r, "id")?,
-        urn: urn_of("packs.urn", get(r, "urn")?)?,
-        half_term: get(r, "half_term")?,
-        version: get(r, "version")?,
-        as_at: parse_date("packs.as_at", &as_at)?,
-        default_dates: default_dates != 0,
-        built_at: parse_timestamp("packs.built_at", &built)?,
-        pupils: get(r, "pupils")?,
+        id: s.id,
+        urn: s.urn,
+        half_term: s.half_term,
+        version: s.version,
+        as_at: s.as_at,
+        default_dates: s.default_dates,
+        built_at: s.built_at,
+        pupils: s.pupils,
         content: get(r, "content")?,
     })
 }

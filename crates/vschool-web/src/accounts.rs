@@ -50,6 +50,14 @@ pub enum AccountError {
 /// or `cli:<os user>`, a role, and where from).
 pub use vschool_store::Actor;
 
+/// Records a change `actor` made to an account.
+async fn audit_user_change(store: &Store, actor: &Actor, detail: String) -> Result<(), StoreError> {
+    store
+        .record_audit(&actor.event(AuditAction::Change, AuditObject::User, detail))
+        .await?;
+    Ok(())
+}
+
 /// What `vschool user add` asks for.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -180,16 +188,15 @@ pub async fn add_user(
         let list: Vec<String> = schools.iter().map(|u| u.to_string()).collect();
         format!(" for schools {}", list.join(", "))
     };
-    store
-        .record_audit(&actor.event(
-            AuditAction::Change,
-            AuditObject::User,
-            format!(
-                "created account {email} with role {}{schools_text}",
-                new.role.code()
-            ),
-        ))
-        .await?;
+    audit_user_change(
+        store,
+        actor,
+        format!(
+            "created account {email} with role {}{schools_text}",
+            new.role.code()
+        ),
+    )
+    .await?;
     Ok(link)
 }
 
@@ -216,13 +223,7 @@ pub async fn password_link(
         LINK_VALID_FOR,
     )
     .await?;
-    store
-        .record_audit(&actor.event(
-            AuditAction::Change,
-            AuditObject::User,
-            format!("issued a set-password link for {e}"),
-        ))
-        .await?;
+    audit_user_change(store, actor, format!("issued a set-password link for {e}")).await?;
     Ok(link)
 }
 
@@ -261,13 +262,7 @@ pub async fn set_password(
         .await
         .map_err(|_| AccountError::BadPassword("the password could not be hashed"))?;
     store.account_set_password(account.id, &phc).await?;
-    store
-        .record_audit(&actor.event(
-            AuditAction::Change,
-            AuditObject::User,
-            format!("set the password of {e}"),
-        ))
-        .await?;
+    audit_user_change(store, actor, format!("set the password of {e}")).await?;
     Ok(())
 }
 
@@ -294,13 +289,7 @@ pub async fn create_api_token(
             OffsetDateTime::now_utc(),
         )
         .await?;
-    store
-        .record_audit(&actor.event(
-            AuditAction::Change,
-            AuditObject::User,
-            format!("created an API token for {e}"),
-        ))
-        .await?;
+    audit_user_change(store, actor, format!("created an API token for {e}")).await?;
     Ok(token)
 }
 
@@ -318,13 +307,12 @@ pub async fn revoke_access(
     let now = OffsetDateTime::now_utc();
     let sessions = store.sessions_revoke_user(account.id, now).await?;
     let tokens = store.api_tokens_revoke_user(account.id, now).await?;
-    store
-        .record_audit(&actor.event(
-            AuditAction::Change,
-            AuditObject::User,
-            format!("revoked {sessions} sessions and {tokens} API tokens of {e}"),
-        ))
-        .await?;
+    audit_user_change(
+        store,
+        actor,
+        format!("revoked {sessions} sessions and {tokens} API tokens of {e}"),
+    )
+    .await?;
     Ok((sessions, tokens))
 }
 
@@ -344,17 +332,16 @@ pub async fn end_session(
         .session_revoke_of_user(account.id, &session.token_hash, OffsetDateTime::now_utc())
         .await?;
     if ended {
-        store
-            .record_audit(&actor.event(
-                AuditAction::Change,
-                AuditObject::User,
-                format!(
-                    "ended a session of {e} started {} from {}",
-                    crate::format::rfc3339(session.created_at),
-                    session.origin
-                ),
-            ))
-            .await?;
+        audit_user_change(
+            store,
+            actor,
+            format!(
+                "ended a session of {e} started {} from {}",
+                crate::format::rfc3339(session.created_at),
+                session.origin
+            ),
+        )
+        .await?;
     }
     Ok(ended)
 }
@@ -369,13 +356,7 @@ pub async fn end_sessions(store: &Store, actor: &Actor, email: &str) -> Result<u
     let n = store
         .sessions_revoke_user(account.id, OffsetDateTime::now_utc())
         .await?;
-    store
-        .record_audit(&actor.event(
-            AuditAction::Change,
-            AuditObject::User,
-            format!("ended all {n} sessions of {e}"),
-        ))
-        .await?;
+    audit_user_change(store, actor, format!("ended all {n} sessions of {e}")).await?;
     Ok(n)
 }
 
@@ -401,16 +382,15 @@ pub async fn revoke_api_token(
         .api_token_revoke(account.id, token_id, OffsetDateTime::now_utc())
         .await?;
     if revoked {
-        store
-            .record_audit(&actor.event(
-                AuditAction::Change,
-                AuditObject::User,
-                format!(
-                    "revoked API token {token_id} ({}) of {e}",
-                    label.unwrap_or_default()
-                ),
-            ))
-            .await?;
+        audit_user_change(
+            store,
+            actor,
+            format!(
+                "revoked API token {token_id} ({}) of {e}",
+                label.unwrap_or_default()
+            ),
+        )
+        .await?;
     }
     Ok(revoked)
 }

@@ -15,6 +15,7 @@ use vschool_analytics::overview::{Overview, OverviewRequest};
 use vschool_analytics::published::StatsReport;
 use vschool_analytics::snapshot::LaSnapshot;
 use vschool_analytics::stats::{Base, Breakdown};
+use vschool_analytics::tracker::summary::Comparisons;
 use vschool_domain::periods::{PeriodFigures, ReportPeriod};
 use vschool_domain::{Upn, Urn};
 
@@ -44,6 +45,8 @@ struct Entries {
     overviews: HashMap<OverviewRequest, Slot<Overview>>,
     stats: HashMap<StatsKey, Slot<String>>,
     cohorts: HashMap<time::Date, Slot<vschool_domain::CohortCounts>>,
+    /// The tracker workbooks' summary figures (a pass over every unit of the LA) by date.
+    comparisons: HashMap<time::Date, Slot<Comparisons>>,
     /// Pupils' period figures at a school on a date (the school pages), by URN and date.
     school_figures: HashMap<(Urn, time::Date), Arc<HashMap<Upn, PeriodFigures>>>,
 }
@@ -187,6 +190,17 @@ pub async fn cohort(
         vschool_domain::count_cohort(&s.data.children, at)
     })
     .await
+}
+
+/// The summary figures of tracker workbooks as at `at`, from the cache or computed now:
+/// every school's download on a date shares them.
+pub async fn comparisons(state: &AppState, at: time::Date) -> Result<Arc<Comparisons>, AppError> {
+    let snapshot = state.snapshot().await?;
+    let cell = state
+        .analysis()
+        .with(&snapshot, |e| slot(&mut e.comparisons, &at));
+    let la_name = state.la_name().to_owned();
+    compute(cell, snapshot, move |s| Comparisons::new(s, at, la_name)).await
 }
 
 /// Computes the overview most people open first (today, default filters), so the first

@@ -2,17 +2,14 @@
 //! tracker's sheets, with the school's, the LA's and the national figures on the summary
 //! sheet, as `vschool tracker --out FILE.xlsx` writes it.
 
-use vschool_analytics::tracker::summary::Comparisons;
 use vschool_analytics::tracker::Tracker;
-use vschool_analytics::LaSnapshot;
 
-/// The workbook's bytes. The summary figures are for the tracker's date.
-pub fn workbook(
-    snapshot: &LaSnapshot,
-    tracker: &Tracker,
-    la_name: &str,
-) -> Result<Vec<u8>, String> {
-    Comparisons::new(snapshot, tracker.at, la_name)
-        .workbook(tracker)
-        .map_err(|e| e.to_string())
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The workbook's bytes. The summary figures are for the tracker's date, computed once per
+/// date and data snapshot (`analysis::comparisons`), not once per download.
+pub async fn workbook(state: &AppState, tracker: &Tracker) -> Result<Vec<u8>, AppError> {
+    let comparisons = crate::analysis::comparisons(state, tracker.at).await?;
+    comparisons.workbook(tracker).map_err(AppError::internal)
 }

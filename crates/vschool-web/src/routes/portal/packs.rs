@@ -385,9 +385,7 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let name = from_path(&year, &half).map_err(|_| AppError::NotFound)?;
     let (urn, _, pack, c) = the_pack(&state, who.user(), &raw, &name, q.version).await?;
-    let snapshot = state.snapshot().await?;
-    let bytes = crate::packs::xlsx::workbook(&snapshot, &c.tracker, state.la_name())
-        .map_err(AppError::internal)?;
+    let bytes = crate::packs::xlsx::workbook(&state, &c.tracker).await?;
     record_read(
         &state,
         who.user(),

@@ -183,9 +183,8 @@ pub async fn xlsx(
     let ix = index::current(&state).await?;
     let urn = school_in_scope(&state, &who, &raw, &ix)?;
     let (t, _) = current(&state, urn).await?;
+    let bytes = crate::packs::xlsx::workbook(&state, &t).await?;
     let snapshot = state.snapshot().await?;
-    let bytes =
-        crate::packs::xlsx::workbook(&snapshot, &t, state.la_name()).map_err(AppError::internal)?;
     let events = tracker_events(
         &state,
         &who,
